@@ -1,0 +1,37 @@
+"""Helpers shared by the subcommands that run an analysis."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from coach.errors import UsageError
+from coach.exercise import ExerciseAnalyzer
+from coach.registry import exercise_names, get_exercise
+
+
+def add_exercise_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument(
+        "--exercise", "-e", required=required, metavar="NAME",
+        help="exercise to judge: " + ", ".join(exercise_names()),
+    )
+    p.add_argument("--target", type=float, default=None,
+                   help="target for the set: reps, lifts, or hold seconds (exercise default otherwise)")
+
+
+def add_model_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", type=Path, default=None, metavar="PATH",
+                   help="pose model .task file (default: the managed model, fetched on first use)")
+
+
+def make_analyzer(name: str, target: float | None) -> ExerciseAnalyzer:
+    if target is not None and not target > 0:
+        raise UsageError(f"--target must be positive, got {target:g}")
+    options = {} if target is None else {"target": target}
+    return get_exercise(name, **options)
+
+
+def info(msg: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(msg, file=sys.stderr)

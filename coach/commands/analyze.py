@@ -1,0 +1,62 @@
+"""``coach analyze INPUT --exercise NAME``: judge a video file or a
+pose-track CSV frame by frame, exactly as the live coach would."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+from pathlib import Path
+
+from coach.commands._common import add_exercise_arg, add_model_arg, make_analyzer
+from coach.errors import InputError
+from coach.jsonl import JsonlSink, write_json
+from coach.pipeline import Pipeline, Sink, pose_frames_from, run
+from coach.progress import Progress
+from coach.summary_text import format_summary
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("analyze", help="judge a video file or pose-track CSV",
+                       description="Judge a video file or a pose-track CSV frame by frame.")
+    p.add_argument("input", type=Path, help="video file (.mp4, .avi, ...) or pose-track .csv")
+    add_exercise_arg(p)
+    p.add_argument("--jsonl", type=Path, metavar="OUT", help="write one JSON object per frame")
+    p.add_argument("--summary-json", type=Path, metavar="OUT", help="write the set summary as JSON")
+    p.add_argument("--video-out", type=Path, metavar="MP4", help="write an annotated video (video input only)")
+    add_model_arg(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.set_defaults(func=cmd_analyze)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    analyzer = make_analyzer(args.exercise, args.target)  # unknown exercise fails before any I/O
+    if not args.input.exists():
+        raise InputError(f"{args.input}: no such file")
+    pipeline = Pipeline(analyzer)
+    with ExitStack() as stack:
+        items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,
+                                        stack=stack)
+        sinks: list[Sink] = []
+        if args.jsonl:
+            sinks.append(JsonlSink(args.jsonl))
+        if args.video_out:
+            from coach.sources import is_pose_track
+
+            if is_pose_track(args.input):
+                raise InputError("--video-out needs a video input; a pose-track CSV has no pixels")
+            from coach.overlay import AnnotatedVideoSink
+
+            sinks.append(AnnotatedVideoSink(args.video_out))
+        with Progress(total, label=f"analyze {args.input.name}", enabled=None if not args.quiet else False) as bar:
+            result = run(items, pipeline, sinks, on_frame=bar.update)
+    summary = result.summary
+    if args.summary_json:
+        obj = summary.to_json()
+        obj["frames"] = result.frames
+        obj["person_frames"] = result.person_frames
+        obj["no_person_detected"] = result.no_person
+        obj["input"] = str(args.input)
+        write_json(args.summary_json, obj)
+    if not args.quiet:
+        print(format_summary(summary, no_person=result.no_person))
+    return 0

@@ -1,0 +1,156 @@
+"""The per-frame pipeline: PoseFrame -> smoother -> analyzer -> feedback
+policy -> sinks. Each stage is usable alone; this module only wires them.
+
+:class:`Pipeline` is the performance-critical step (used by ``analyze``,
+``demo`` and ``live``); :func:`pose_frames_from` turns an input path into
+PoseFrames (running the pose model for videos).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from coach.exercise import ExerciseAnalyzer, FrameVerdict, SetSummary
+from coach.feedback import Cue, FeedbackPolicy
+from coach.pose import PoseFrame
+from coach.smoothing import PoseSmoother
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """Everything known about one processed frame."""
+
+    raw: PoseFrame
+    frame: PoseFrame  # smoothed
+    verdict: FrameVerdict
+    cue: Cue | None
+    image: NDArray[np.uint8] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Sink(Protocol):
+    """Receives every sample, then the summary once at the end."""
+
+    def on_sample(self, sample: Sample) -> None: ...
+
+    def close(self, summary: SetSummary) -> None: ...
+
+
+class Pipeline:
+    """Smoothing, analysis and feedback for one set."""
+
+    def __init__(
+        self,
+        analyzer: ExerciseAnalyzer,
+        smoother: PoseSmoother | None = None,
+        policy: FeedbackPolicy | None = None,
+    ) -> None:
+        self.analyzer = analyzer
+        self.smoother = smoother or PoseSmoother()
+        self.policy = policy or FeedbackPolicy()
+        self.frames = 0
+        self.person_frames = 0
+
+    def step(self, raw: PoseFrame, image: NDArray[np.uint8] | None = None) -> Sample:
+        t0 = time.perf_counter()
+        smooth = self.smoother(raw)
+        verdict = self.analyzer.update(smooth)
+        cue = self.policy.update(verdict)
+        self.frames += 1
+        if raw.has_person:
+            self.person_frames += 1
+        return Sample(raw, smooth, verdict, cue, image, {"analysis_s": time.perf_counter() - t0})
+
+    def summary(self) -> SetSummary:
+        return self.analyzer.summary()
+
+    def reset(self) -> None:
+        self.analyzer.reset()
+        self.smoother.reset()
+        self.policy.reset()
+        self.frames = 0
+        self.person_frames = 0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    summary: SetSummary
+    frames: int
+    person_frames: int
+
+    @property
+    def no_person(self) -> bool:
+        return self.person_frames == 0
+
+
+FrameItem = tuple[PoseFrame, "NDArray[np.uint8] | None"]
+
+
+def run(
+    items: Iterable[FrameItem],
+    pipeline: Pipeline,
+    sinks: Iterable[Sink] = (),
+    on_frame: Callable[[], None] | None = None,
+) -> RunResult:
+    """Drive ``pipeline`` over (frame, image) items, feeding every sink;
+    sinks are closed with the summary even if the input fails midway."""
+    sink_list = list(sinks)
+    summary: SetSummary | None = None
+    try:
+        for raw, image in items:
+            sample = pipeline.step(raw, image)
+            for s in sink_list:
+                s.on_sample(sample)
+            if on_frame is not None:
+                on_frame()
+    finally:
+        summary = pipeline.summary()
+        for s in sink_list:
+            s.close(summary)
+    return RunResult(summary, pipeline.frames, pipeline.person_frames)
+
+
+def pose_frames_from(
+    path: str | Path,
+    model_path: Path | None = None,
+    keep_images: bool = False,
+    stack: ExitStack | None = None,
+) -> tuple[Iterator[FrameItem], int | None]:
+    """(frames, count or None) for a video file or a pose-track CSV.
+
+    For a video the pose model runs here (loaded through ``stack`` so the
+    caller closes it). Raises InputError / ModelError with clear messages.
+    """
+    from coach.sources import VideoSource, is_pose_track
+
+    if is_pose_track(path):
+        from coach.posetrack import read_pose_track
+
+        return ((f, None) for f in read_pose_track(path)), None
+    source = VideoSource(path)
+    from coach.models import ensure_model
+    from coach.pose_backend import MediaPipePose, PoseBackendOptions
+
+    model = model_path or ensure_model()
+    backend = MediaPipePose(PoseBackendOptions(model_path=Path(model)))
+    if stack is not None:
+        stack.enter_context(backend)
+
+    def gen() -> Iterator[FrameItem]:
+        try:
+            for vf in source:
+                frame = backend.detect(vf.image, vf.t)
+                yield frame, (vf.image if keep_images else None)
+        finally:
+            if stack is None:
+                backend.close()
+
+    return gen(), source.frame_count

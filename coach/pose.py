@@ -1,0 +1,140 @@
+"""The core data type: one frame of 33 pose landmarks.
+
+Coordinates follow MediaPipe: ``xy`` is image-normalised (0..1, y down),
+``z`` is MediaPipe's relative depth (smaller is nearer the camera, same scale
+as x), ``visibility`` is 0..1, and optional ``world`` holds metric
+coordinates in metres (origin between the hips, y down).
+
+Validation happens once, here, at construction: arrays get the right shape
+and dtype, are copied and made read-only, and any landmark with a
+non-finite coordinate is marked invisible (visibility 0) so no NaN ever
+reaches the geometry as a "visible" point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from coach.landmarks import NUM_LANDMARKS, Landmark
+
+FloatArray = NDArray[np.float64]
+
+
+def _as_array(name: str, value: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"PoseFrame.{name} must be numeric: {exc}") from None
+    if arr.shape != shape:
+        raise ValueError(f"PoseFrame.{name} must have shape {shape}, got {arr.shape}")
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class PoseFrame:
+    """One frame of landmarks. Immutable; arrays are read-only copies."""
+
+    t: float
+    xy: FloatArray
+    z: FloatArray
+    visibility: FloatArray
+    world: FloatArray | None = None
+    aspect: float = 1.0
+    """Image width / height. Geometry uses ``points`` (x scaled by aspect) so
+    angles are true angles in the image, not in squashed normalised units."""
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        t = float(self.t)
+        if not math.isfinite(t):
+            raise ValueError(f"PoseFrame.t must be finite, got {self.t!r}")
+        aspect = float(self.aspect)
+        if not math.isfinite(aspect) or aspect <= 0:
+            raise ValueError(f"PoseFrame.aspect must be positive, got {self.aspect!r}")
+        xy = _as_array("xy", self.xy, (NUM_LANDMARKS, 2))
+        z = _as_array("z", self.z, (NUM_LANDMARKS,))
+        vis = _as_array("visibility", self.visibility, (NUM_LANDMARKS,))
+        world = None if self.world is None else _as_array("world", self.world, (NUM_LANDMARKS, 3))
+
+        bad = ~np.isfinite(xy).all(axis=1) | ~np.isfinite(vis)
+        vis = np.where(bad, 0.0, np.clip(vis, 0.0, 1.0))
+        xy = np.where(bad[:, None], np.nan, xy)
+        z = np.where(np.isfinite(z), z, 0.0)
+        if world is not None:
+            wbad = ~np.isfinite(world).all(axis=1)
+            world = np.where(wbad[:, None], np.nan, world)
+        for arr in (xy, z, vis, world):
+            if arr is not None:
+                arr.flags.writeable = False
+        object.__setattr__(self, "t", t)
+        object.__setattr__(self, "aspect", aspect)
+        object.__setattr__(self, "xy", xy)
+        object.__setattr__(self, "z", z)
+        object.__setattr__(self, "visibility", vis)
+        object.__setattr__(self, "world", world)
+
+    # -- construction helpers -------------------------------------------------
+    @classmethod
+    def empty(cls, t: float, aspect: float = 1.0) -> PoseFrame:
+        """A frame in which nothing is visible (no person detected)."""
+        return cls(
+            t=t,
+            xy=np.full((NUM_LANDMARKS, 2), np.nan),
+            z=np.zeros(NUM_LANDMARKS),
+            visibility=np.zeros(NUM_LANDMARKS),
+            aspect=aspect,
+        )
+
+    def replace(self, **changes: object) -> PoseFrame:
+        """A copy with some fields changed (re-validated)."""
+        values: dict[str, object] = {
+            "t": self.t,
+            "xy": self.xy,
+            "z": self.z,
+            "visibility": self.visibility,
+            "world": self.world,
+            "aspect": self.aspect,
+            "extra": self.extra,
+        }
+        values.update(changes)
+        return PoseFrame(**values)  # type: ignore[arg-type]
+
+    # -- queries ----------------------------------------------------------------
+    @property
+    def has_person(self) -> bool:
+        return bool(np.any(self.visibility > 0.0))
+
+    @property
+    def has_world(self) -> bool:
+        return self.world is not None
+
+    @property
+    def points(self) -> FloatArray:
+        """Landmarks in units of image height: x scaled by the aspect ratio,
+        y down. Use these for angles and distances."""
+        pts = self.xy.copy()
+        pts[:, 0] *= self.aspect
+        return pts
+
+    def point(self, lm: Landmark) -> FloatArray:
+        """Aspect-corrected 2D point of one landmark (NaN if unknown)."""
+        return np.array([self.xy[lm, 0] * self.aspect, self.xy[lm, 1]])
+
+    def world_point(self, lm: Landmark) -> FloatArray | None:
+        if self.world is None:
+            return None
+        return np.array(self.world[lm])
+
+    def vis(self, lm: Landmark) -> float:
+        return float(self.visibility[lm])
+
+    def visible(self, lm: Landmark, threshold: float = 0.5) -> bool:
+        return bool(self.visibility[lm] >= threshold)
+
+    def all_visible(self, lms: tuple[Landmark, ...] | list[Landmark], threshold: float = 0.5) -> bool:
+        idx = [int(lm) for lm in lms]
+        return bool(np.all(self.visibility[idx] >= threshold))

@@ -1,0 +1,128 @@
+"""The MediaPipe PoseLandmarker backend: images in, :class:`PoseFrame` out.
+
+This is the only module in coach that imports mediapipe. It runs the Tasks
+API in VIDEO mode (detection on the first frame, tracking afterwards) and
+converts results at the edge, so nothing downstream sees mediapipe types.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from coach.errors import ModelError
+from coach.landmarks import NUM_LANDMARKS
+from coach.pose import PoseFrame
+
+# MediaPipe's C++ side logs INFO lines to stderr through glog/absl; keep
+# only errors so the CLI's own one-line messages stay readable.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import mediapipe as mp  # noqa: E402
+from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
+
+
+@dataclass(frozen=True)
+class PoseBackendOptions:
+    """PoseLandmarker settings.
+
+    The confidences are MediaPipe's defaults (0.5): lower values make the
+    tracker hold on to a person longer through occlusion but also keep
+    tracking garbage; analyzers gate on per-landmark visibility anyway.
+    """
+
+    model_path: Path
+    num_poses: int = 1
+    min_pose_detection_confidence: float = 0.5
+    min_pose_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+
+class MediaPipePose:
+    """``with MediaPipePose(opts) as pose: frame = pose.detect(bgr, t)``.
+
+    Must be closed (FACTS.md: an unclosed landmarker prints a TypeError at
+    interpreter shutdown); the context manager does it.
+    """
+
+    def __init__(self, options: PoseBackendOptions) -> None:
+        self.options = options
+        path = Path(options.model_path)
+        if not path.is_file():
+            raise ModelError(f"pose model not found at {path}; run `coach models fetch`")
+        mp_options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=options.num_poses,
+            min_pose_detection_confidence=options.min_pose_detection_confidence,
+            min_pose_presence_confidence=options.min_pose_presence_confidence,
+            min_tracking_confidence=options.min_tracking_confidence,
+        )
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(mp_options)
+        except (RuntimeError, ValueError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(
+                f"cannot load pose model {path} ({first[:120]}); run `coach models fetch --force`"
+            ) from None
+        self._last_ms = -1
+        self._closed = False
+
+    def detect(self, image_bgr: NDArray[np.uint8], t: float) -> PoseFrame:
+        """Run the landmarker on one BGR image taken at time ``t`` (s).
+
+        Timestamps given to MediaPipe are forced strictly increasing (VIDEO
+        mode rejects repeats). No person gives an empty frame, not None.
+        """
+        if self._closed:
+            raise RuntimeError("MediaPipePose used after close()")
+        ts_ms = max(int(round(t * 1000.0)), self._last_ms + 1)
+        self._last_ms = ts_ms
+        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        result = self._landmarker.detect_for_video(
+            mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ts_ms
+        )
+        h, w = image_bgr.shape[:2]
+        return to_pose_frame(result, t, aspect=w / h)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._landmarker.close()
+
+    def __enter__(self) -> MediaPipePose:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def to_pose_frame(result: vision.PoseLandmarkerResult, t: float, aspect: float) -> PoseFrame:
+    """Convert a PoseLandmarkerResult (first pose) to a PoseFrame."""
+    if not result.pose_landmarks:
+        return PoseFrame.empty(t, aspect=aspect)
+    lms = result.pose_landmarks[0]
+    xy = np.full((NUM_LANDMARKS, 2), np.nan)
+    z = np.zeros(NUM_LANDMARKS)
+    vis = np.zeros(NUM_LANDMARKS)
+    for i, lm in enumerate(lms[:NUM_LANDMARKS]):
+        xy[i] = (lm.x, lm.y)
+        z[i] = lm.z if lm.z is not None else 0.0
+        vis[i] = lm.visibility if lm.visibility is not None else 0.0
+    world = None
+    if result.pose_world_landmarks:
+        world = np.full((NUM_LANDMARKS, 3), np.nan)
+        for i, wl in enumerate(result.pose_world_landmarks[0][:NUM_LANDMARKS]):
+            world[i] = (wl.x, wl.y, wl.z)
+    return PoseFrame(t=t, xy=xy, z=z, visibility=vis, world=world, aspect=aspect)

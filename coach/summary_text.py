@@ -1,0 +1,37 @@
+"""Plain-text rendering of a set summary for the terminal."""
+
+from __future__ import annotations
+
+from coach.exercise import SetSummary
+
+
+def format_summary(s: SetSummary, no_person: bool = False) -> str:
+    lines: list[str] = []
+    if no_person:
+        lines.append(f"{s.exercise}: no person detected; nothing was counted")
+        return "\n".join(lines)
+    head = f"{s.exercise}: score {s.score:.0f}/100"
+    if s.target_unit == "s" or (s.hold_s > 0 and s.reps == 0):
+        head += f", good-form hold {s.hold_s:.1f} s (longest {s.best_hold_s:.1f} s)"
+        if s.target:
+            head += f" of {s.target:g} s target"
+    if s.reps or s.target_unit in ("reps", "lifts", "holds"):
+        unit = s.target_unit or "reps"
+        head += f", {s.reps} {unit}"
+        if s.target and s.target_unit != "s":
+            head += f" of {s.target:g}"
+    lines.append(head)
+    counts = s.fault_counts()
+    if counts:
+        lines.append("  faults: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
+    else:
+        lines.append("  faults: none")
+    if s.visible_fraction < 0.999:
+        lines.append(f"  body visible in {100 * s.visible_fraction:.0f}% of frames")
+    for it in s.items:
+        side = f" {it.side}" if it.side else ""
+        faults = ", ".join(it.faults) if it.faults else "clean"
+        lines.append(
+            f"  {it.kind} {it.index}{side}: {it.start:.1f}-{it.end:.1f} s, score {it.score:.0f} ({faults})"
+        )
+    return "\n".join(lines)
