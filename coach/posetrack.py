@@ -54,16 +54,15 @@ def _index_columns(header: list[str], path: str) -> _Columns:
             key = f"{name}_{suffix}"
             if key in pos:
                 table[lm] = pos[key]
-    both = set(cols["x"]) & set(cols["y"])
-    if not both:
+    half = set(cols["x"]) ^ set(cols["y"])
+    if half:
+        name = LANDMARK_NAMES[sorted(half)[0]]
+        raise InputError(f"{path}: landmark '{name}' has only one of its _x/_y columns")
+    if not cols["x"]:
         raise InputError(
             f"{path}: not a pose-track CSV: no landmark columns such as 'left_hip_x' and 'left_hip_y' "
             "(see DESIGN.md for the format)"
         )
-    half = (set(cols["x"]) ^ set(cols["y"]))
-    if half:
-        name = LANDMARK_NAMES[sorted(half)[0]]
-        raise InputError(f"{path}: landmark '{name}' has only one of its _x/_y columns")
     return _Columns(
         t=pos.get("t"),
         aspect=pos.get("aspect"),
