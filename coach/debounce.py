@@ -104,7 +104,7 @@ class Hysteresis:
     """
 
     def __init__(self, on: float, off: float, rising: bool = True) -> None:
-        if rising and off > on or (not rising and off < on):
+        if (rising and off > on) or (not rising and off < on):
             raise ValueError("hysteresis thresholds are the wrong way round")
         self.on = on
         self.off = off

@@ -60,13 +60,13 @@ class PoseFrame:
         vis = _as_array("visibility", self.visibility, (NUM_LANDMARKS,))
         world = None if self.world is None else _as_array("world", self.world, (NUM_LANDMARKS, 3))
 
-        bad = ~np.isfinite(xy).all(axis=1) | ~np.isfinite(vis)
+        bad: NDArray[np.bool_] = np.asarray(~np.isfinite(xy).all(axis=1) | ~np.isfinite(vis))
         vis = np.where(bad, 0.0, np.clip(vis, 0.0, 1.0))
-        xy = np.where(bad[:, None], np.nan, xy)
+        xy = np.where(bad.reshape(-1, 1), np.nan, xy)
         z = np.where(np.isfinite(z), z, 0.0)
         if world is not None:
             wbad = ~np.isfinite(world).all(axis=1)
-            world = np.where(wbad[:, None], np.nan, world)
+            world = np.where(np.asarray(wbad).reshape(-1, 1), np.nan, world)
         for arr in (xy, z, vis, world):
             if arr is not None:
                 arr.flags.writeable = False

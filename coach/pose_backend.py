@@ -24,8 +24,8 @@ from coach.pose import PoseFrame
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import mediapipe as mp  # noqa: E402
-from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
+import mediapipe as mp
+from mediapipe.tasks.python import BaseOptions, vision
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class MediaPipePose:
         """
         if self._closed:
             raise RuntimeError("MediaPipePose used after close()")
-        ts_ms = max(int(round(t * 1000.0)), self._last_ms + 1)
+        ts_ms = max(round(t * 1000.0), self._last_ms + 1)
         self._last_ms = ts_ms
         rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
         result = self._landmarker.detect_for_video(

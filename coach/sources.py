@@ -78,7 +78,7 @@ class VideoSource:
                 ok, image = cap.read()
                 if not ok or image is None:
                     break
-                yield VideoFrame(t=index / self.fps, image=image, index=index)
+                yield VideoFrame(t=index / self.fps, image=np.asarray(image, dtype=np.uint8), index=index)
                 index += 1
         finally:
             cap.release()
@@ -125,7 +125,7 @@ class WebcamSource:
                     break
                 t = max(time.monotonic() - self._t0, last + 1e-6)
                 last = t
-                yield VideoFrame(t=t, image=image, index=index)
+                yield VideoFrame(t=t, image=np.asarray(image, dtype=np.uint8), index=index)
                 index += 1
         finally:
             self._cap.release()

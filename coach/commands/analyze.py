@@ -15,7 +15,7 @@ from coach.progress import Progress
 from coach.summary_text import format_summary
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("analyze", help="judge a video file or pose-track CSV",
                        description="Judge a video file or a pose-track CSV frame by frame.")
     p.add_argument("input", type=Path, help="video file (.mp4, .avi, ...) or pose-track .csv")

@@ -12,7 +12,7 @@ from coach.posetrack import PoseTrackWriter
 from coach.progress import Progress
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("record", help="save a pose track CSV from a camera or video",
                        description="Run the pose model on a camera or a video and save the landmarks as CSV.")
     p.add_argument("--out", "-o", type=Path, required=True, metavar="CSV", help="pose-track CSV to write")
