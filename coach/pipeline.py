@@ -123,6 +123,7 @@ def pose_frames_from(
     model_path: Path | None = None,
     keep_images: bool = False,
     stack: ExitStack | None = None,
+    aspect: float | None = None,
 ) -> tuple[Iterator[FrameItem], int | None]:
     """(frames, count or None) for a video file or a pose-track CSV.
 
@@ -134,7 +135,7 @@ def pose_frames_from(
     if is_pose_track(path):
         from coach.posetrack import read_pose_track
 
-        return ((f, None) for f in read_pose_track(path)), None
+        return ((f, None) for f in read_pose_track(path, aspect=aspect)), None
     source = VideoSource(path)
     from coach.models import ensure_model
     from coach.pose_backend import MediaPipePose, PoseBackendOptions

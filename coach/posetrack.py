@@ -83,13 +83,17 @@ def _cell(row: list[str], idx: int | None, path: str, line: int, what: str) -> f
         raise InputError(f"{path}, line {line}: {what} is not a number: {text[:30]!r}") from None
 
 
-def read_pose_track(path: str | Path, fps: float = DEFAULT_FPS) -> Iterator[PoseFrame]:
+def read_pose_track(path: str | Path, fps: float = DEFAULT_FPS, aspect: float | None = None) -> Iterator[PoseFrame]:
     """Stream :class:`PoseFrame` objects from a pose-track CSV.
 
     Raises :class:`InputError` (one line, with the line number) for a file
     that cannot be read, has no landmark columns, holds text where numbers
     belong, values far outside the image, visibility outside 0..1, or
     timestamps that do not increase. Empty or NaN cells mean "not visible".
+
+    ``aspect`` (image width / height) is used when the file has no
+    ``aspect`` column; without either, 1.0 is assumed (angles are then
+    measured in normalised units, which skews them for wide images).
     """
     p = Path(path)
     label = str(path)
@@ -100,10 +104,10 @@ def read_pose_track(path: str | Path, fps: float = DEFAULT_FPS) -> Iterator[Pose
     except (IsADirectoryError, PermissionError, OSError) as exc:
         raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
     with fh:
-        yield from _read(fh, label, fps)
+        yield from _read(fh, label, fps, aspect or 1.0)
 
 
-def _read(fh: TextIO, label: str, fps: float) -> Iterator[PoseFrame]:
+def _read(fh: TextIO, label: str, fps: float, default_aspect: float) -> Iterator[PoseFrame]:
     reader = csv.reader(fh)
     try:
         header = next(reader)
@@ -164,7 +168,7 @@ def _read(fh: TextIO, label: str, fps: float) -> Iterator[PoseFrame]:
                     _cell(row, cols.wy.get(lm), label, line, f"{name}_wy"),
                     _cell(row, cols.wz.get(lm), label, line, f"{name}_wz"),
                 )
-        aspect = 1.0
+        aspect = default_aspect
         if cols.aspect is not None:
             a = _cell(row, cols.aspect, label, line, "aspect")
             if math.isfinite(a) and a > 0:

@@ -35,3 +35,18 @@ def make_analyzer(name: str, target: float | None) -> ExerciseAnalyzer:
 def info(msg: str, quiet: bool = False) -> None:
     if not quiet:
         print(msg, file=sys.stderr)
+
+
+def parse_aspect(text: str) -> float:
+    """``16:9`` or ``1.78`` -> 1.777...; argparse type for ``--aspect``."""
+    try:
+        if ":" in text:
+            w, h = (float(x) for x in text.split(":", 1))
+            value = w / h
+        else:
+            value = float(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"not an aspect ratio: {text!r} (use W:H, e.g. 16:9)") from None
+    if not 0.1 <= value <= 10.0:
+        raise argparse.ArgumentTypeError(f"aspect ratio out of range: {text!r}")
+    return value

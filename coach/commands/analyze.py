@@ -7,7 +7,7 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
-from coach.commands._common import add_exercise_arg, add_model_arg, make_analyzer
+from coach.commands._common import add_exercise_arg, add_model_arg, make_analyzer, parse_aspect
 from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--jsonl", type=Path, metavar="OUT", help="write one JSON object per frame")
     p.add_argument("--summary-json", type=Path, metavar="OUT", help="write the set summary as JSON")
     p.add_argument("--video-out", type=Path, metavar="MP4", help="write an annotated video (video input only)")
+    p.add_argument("--aspect", type=parse_aspect, default=None, metavar="W:H",
+                   help="image aspect of a pose-track CSV that has no 'aspect' column, e.g. 16:9 "
+                        "(default 1:1); angles are measured in true image proportions")
     add_model_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(func=cmd_analyze)
@@ -35,7 +38,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     pipeline = Pipeline(analyzer)
     with ExitStack() as stack:
         items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,
-                                        stack=stack)
+                                        stack=stack, aspect=args.aspect)
         sinks: list[Sink] = []
         if args.jsonl:
             sinks.append(JsonlSink(args.jsonl))
