@@ -25,6 +25,13 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.record",
     "coach.commands.demo",
     "coach.commands.models_cmd",
+    "coach.commands.history",
+    "coach.commands.show",
+    "coach.commands.report",
+    "coach.commands.export",
+    "coach.commands.rescore",
+    "coach.commands.live",
+    "coach.commands.bench",
 )
 
 EXIT_INTERNAL = 70

@@ -12,6 +12,7 @@ from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
 from coach.progress import Progress
+from coach.store.hooks import add_store_args, session_sink
 from coach.summary_text import format_summary
 
 
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "(default 1:1); angles are measured in true image proportions")
     add_model_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    add_store_args(p)
     p.set_defaults(func=cmd_analyze)
 
 
@@ -50,6 +52,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             from coach.overlay import AnnotatedVideoSink
 
             sinks.append(AnnotatedVideoSink(args.video_out))
+        store_sink = session_sink(args, exercise=args.exercise, source=str(args.input), target=args.target,
+                                  mode="analyze")
+        if store_sink is not None:
+            sinks.append(store_sink)
         with Progress(total, label=f"analyze {args.input.name}", enabled=None if not args.quiet else False) as bar:
             result = run(items, pipeline, sinks, on_frame=bar.update)
     summary = result.summary

@@ -1,0 +1,629 @@
+"""``coach bench``: how fast coach is, and where the time goes.
+
+Three measurements, each reproducible with one command (BENCHMARKS.md):
+
+1. **Per frame, on the same frames** (decoded into memory first): a bare
+   MediaPipe PoseLandmarker loop (:class:`coach.pose_backend.RawLandmarker`)
+   and coach's pipeline, split into inference (pose model + conversion to
+   PoseFrame), analysis (smoothing + exercise analyzer + feedback policy)
+   and rendering (the overlay). The two run interleaved frame by frame,
+   alternating which goes first, so machine noise hits both alike; the
+   ratios come from one run. Analysis is also timed on a full-body plank
+   pose track, where the analyzer does all its work (the generated video
+   shows an upper body only).
+2. **Real-time latency**: the live loop on a video played as a camera
+   (``--realtime``), headless, from the capture timestamp to the annotated
+   frame handed to the screen.
+3. **Memory soak** (``--soak-minutes``): the live loop (capture thread,
+   setup screen, pipeline, feedback, overlay rendering) on a replayed plank
+   pose track without the model, as fast as it goes, reading RSS from
+   ``/proc/self/status`` at every minute of session time.
+
+Without ``--video`` the benchmark makes its own video of a real person
+(Grace Hopper's portrait from matplotlib's sample data, moving).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from coach.cvlog import cv2
+from coach.errors import InputError
+from coach.feedback import FeedbackPolicy, Target
+from coach.landmarks import NUM_LANDMARKS, Landmark
+from coach.pose import PoseFrame
+from coach.sources import VideoFrame
+
+Image = NDArray[np.uint8]
+Report = Callable[[str], None]
+
+# Targets from the performance issue (2-core CPU, full model).
+TARGET_SHARE_P95 = 0.03
+TARGET_OVERHEAD = 1.05
+TARGET_EXCESS_MS = 5.0
+TARGET_RSS_GROWTH_MB = 5.0
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    video: Path | None = None
+    frames: int = 300
+    warmup: int = 15
+    exercise: str = "plank"
+    model: Path | None = None
+    size: tuple[int, int] = (640, 480)
+    fps: float = 30.0
+    realtime_s: float = 10.0
+    """Seconds of the real-time latency run (0: skip it)."""
+    soak_minutes: float = 0.0
+    """Minutes of session time for the memory soak (0: skip it)."""
+    skip_frames: bool = False
+
+    def __post_init__(self) -> None:
+        if self.frames < 1 or self.warmup < 0 or self.warmup >= self.frames:
+            raise ValueError("need frames >= 1 and 0 <= warmup < frames")
+        if self.realtime_s < 0 or self.soak_minutes < 0:
+            raise ValueError("durations must be >= 0")
+
+
+# --------------------------------------------------------------------------
+# statistics
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dist:
+    """Median and 95th percentile of per-frame times, in milliseconds."""
+
+    median: float
+    p95: float
+    n: int
+
+    @classmethod
+    def of(cls, seconds: Sequence[float] | NDArray[np.float64]) -> Dist:
+        ms = np.asarray(seconds, dtype=np.float64) * 1000.0
+        if ms.size == 0:
+            return cls(math.nan, math.nan, 0)
+        return cls(float(np.median(ms)), float(np.percentile(ms, 95)), int(ms.size))
+
+    def __str__(self) -> str:
+        return f"median {self.median:7.3f} ms   p95 {self.p95:7.3f} ms"
+
+
+def rss_mb() -> float:
+    """Resident set size of this process (Linux ``/proc/self/status``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return math.nan
+
+
+# --------------------------------------------------------------------------
+# inputs: a video of a real person, a full-body plank pose track
+# --------------------------------------------------------------------------
+
+
+def _portrait() -> Image:
+    import matplotlib
+
+    path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    img = cv2.imread(str(path))
+    if img is None:
+        raise InputError(f"cannot read {path} (matplotlib sample data) to make a benchmark video")
+    return np.asarray(img, dtype=np.uint8)
+
+
+def person_frames(frames: int, size: tuple[int, int] = (640, 480)) -> Iterator[Image]:
+    """Frames of a real person (Grace Hopper's portrait) drifting and
+    zooming slightly, so the pose model tracks a moving upper body."""
+    img = _portrait()
+    w, h = size
+    for i in range(frames):
+        scale = 0.75 + 0.05 * math.sin(i / 8.0)
+        ph, pw = int(img.shape[0] * scale), int(img.shape[1] * scale)
+        small = cv2.resize(img, (pw, ph))
+        canvas = np.full((h, w, 3), 90, np.uint8)
+        x0 = int((w - pw) / 2 + 20 * math.sin(i / 10.0))
+        y0 = max(0, h - ph)
+        xs, xe = max(0, x0), min(w, x0 + pw)
+        ys, ye = y0, min(h, y0 + ph)
+        canvas[ys:ye, xs:xe] = small[ys - y0: ye - y0, xs - x0: xe - x0]
+        yield canvas
+
+
+def make_person_video(path: Path, frames: int = 300, size: tuple[int, int] = (640, 480),
+                      fps: float = 30.0) -> Path:
+    """Write :func:`person_frames` as an MP4 (mp4v)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+    if not writer.isOpened():
+        raise InputError(f"{path}: cannot write the benchmark video")
+    try:
+        for canvas in person_frames(frames, size):
+            writer.write(canvas)
+    finally:
+        writer.release()
+    return path
+
+
+def load_frames(path: Path, count: int) -> list[Image]:
+    """``count`` decoded frames of a video (looping it if it is shorter)."""
+    from coach.sources import VideoSource
+
+    first = [vf.image for vf in VideoSource(path)]
+    if not first:
+        raise InputError(f"{path}: no frames")
+    return [first[i % len(first)] for i in range(count)]
+
+
+_PLANK_LEFT: dict[Landmark, tuple[float, float]] = {
+    # a side-on forearm plank, head to the left, image-normalised (x, y)
+    Landmark.NOSE: (0.205, 0.625),
+    Landmark.LEFT_EYE: (0.215, 0.612),
+    Landmark.LEFT_EAR: (0.245, 0.606),
+    Landmark.MOUTH_LEFT: (0.212, 0.640),
+    Landmark.LEFT_SHOULDER: (0.300, 0.620),
+    Landmark.LEFT_ELBOW: (0.300, 0.775),
+    Landmark.LEFT_WRIST: (0.180, 0.785),
+    Landmark.LEFT_INDEX: (0.160, 0.787),
+    Landmark.LEFT_HIP: (0.550, 0.684),
+    Landmark.LEFT_KNEE: (0.700, 0.722),
+    Landmark.LEFT_ANKLE: (0.850, 0.760),
+    Landmark.LEFT_HEEL: (0.865, 0.750),
+    Landmark.LEFT_FOOT_INDEX: (0.845, 0.800),
+}
+
+
+_KNEELING: dict[Landmark, tuple[float, float]] = {
+    # the rest between holds: on the knees, feet up (out of the plank)
+    Landmark.LEFT_HIP: (0.580, 0.700),
+    Landmark.LEFT_KNEE: (0.700, 0.790),
+    Landmark.LEFT_ANKLE: (0.820, 0.640),
+    Landmark.LEFT_HEEL: (0.835, 0.630),
+    Landmark.LEFT_FOOT_INDEX: (0.845, 0.660),
+}
+
+
+def _plank_pose(sag: float, rest: bool, rng: np.random.Generator, t: float, aspect: float) -> PoseFrame:
+    xy = np.full((NUM_LANDMARKS, 2), np.nan)
+    vis = np.zeros(NUM_LANDMARKS)
+    sway = 0.004 * math.sin(2 * math.pi * 0.3 * t)
+    pose = {**_PLANK_LEFT, **_KNEELING} if rest else _PLANK_LEFT
+    for lm, (x, y) in pose.items():
+        dy = sway
+        if lm in (Landmark.LEFT_HIP,):
+            dy += sag
+        elif lm in (Landmark.LEFT_KNEE,):
+            dy += sag * 0.5
+        xy[lm] = (x, y + dy)
+        vis[lm] = 0.97
+        right = Landmark[lm.name.replace("LEFT", "RIGHT")] if lm.name.startswith("LEFT") else None
+        if right is not None:
+            xy[right] = (x + 0.008, y + dy - 0.012)
+            vis[right] = 0.3
+    xy += rng.normal(0.0, 0.0015, xy.shape)
+    return PoseFrame(t=t, xy=xy, z=np.zeros(NUM_LANDMARKS), visibility=vis, aspect=aspect)
+
+
+def plank_cycle(seconds: float = 60.0, fps: float = 30.0, seed: int = 0,
+                aspect: float = 4 / 3) -> list[PoseFrame]:
+    """A full-body side-on forearm plank pose track: good form, a sag (the
+    hips drop 0.05 of the image height for 7 % of the time, then recover),
+    good form again, then a rest on the knees (out of the plank: the hold
+    is complete). Jitter like MediaPipe's (~0.0015). Deterministic."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(int(round(seconds * fps))):
+        t = i / fps
+        u = t / seconds
+        sag = 0.05 if 0.40 <= u < 0.47 else 0.0
+        out.append(_plank_pose(sag, u >= 0.88, rng, t, aspect))
+    return out
+
+
+class SyntheticCamera:
+    """A FrameSource of plain frames (new buffers, like a camera's), at a
+    nominal ``fps``, ``frames`` long."""
+
+    def __init__(self, frames: int, fps: float = 30.0, size: tuple[int, int] = (640, 480)) -> None:
+        self.fps = fps
+        self.frames = frames
+        w, h = size
+        self._background = np.full((h, w, 3), 70, np.uint8)
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        for i in range(self.frames):
+            yield VideoFrame(t=i / self.fps, image=self._background.copy(), index=i)
+
+    def close(self) -> None:
+        pass
+
+
+class ReplayDetector:
+    """A PoseDetector that replays a pose track in a loop (no model)."""
+
+    def __init__(self, track: Sequence[PoseFrame]) -> None:
+        self.track = track
+        self.i = 0
+
+    def detect(self, image_bgr: Image, t: float) -> PoseFrame:
+        del image_bgr
+        frame = self.track[self.i % len(self.track)]
+        self.i += 1
+        return frame.replace(t=t)
+
+
+# --------------------------------------------------------------------------
+# 1. per-frame split, on the same frames
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameBench:
+    frames: int
+    persons: int
+    bare: Dist
+    inference: Dist
+    analysis: Dist
+    render: Dist
+    pipeline: Dist  # inference + analysis
+    pipeline_render: Dist  # inference + analysis + rendering
+    overhead: float  # median(pipeline) / median(bare)
+    overhead_p95: float
+    overhead_render: float
+    share_median: float  # median(analysis) / median(inference)
+    share_p95: float  # p95 of per-frame analysis / inference
+    analysis_full_body: Dist
+    share_full_body_p95: float  # p95(full-body analysis) / median(inference)
+
+
+def _pipeline_parts(exercise: str) -> tuple[Any, Any]:
+    from coach.pipeline import Pipeline
+    from coach.registry import get_exercise
+
+    analyzer = get_exercise(exercise)
+    planned = analyzer.summary()
+    target = Target(planned.target, planned.target_unit or "reps") if planned.target else None
+    return Pipeline(analyzer, policy=FeedbackPolicy(target=target)), planned
+
+
+def _render(image: Image, sample: Any, exercise: str, planned: Any) -> Image:
+    from coach.overlay import Hud, annotate
+
+    v = sample.verdict
+    hud = Hud.from_verdict(v, exercise=exercise, target=planned.target, target_unit=planned.target_unit,
+                           cue=v.cue, cue_kind="fault" if v.faults else None, fps=30.0, latency_ms=20.0)
+    return annotate(image, sample.frame, v, hud)
+
+
+def bench_analysis(exercise: str, seconds: float = 60.0, fps: float = 30.0) -> Dist:
+    """Smoothing + analysis + feedback per frame on a full-body plank track."""
+    pipeline, _ = _pipeline_parts(exercise)
+    times = []
+    for frame in plank_cycle(seconds, fps):
+        t0 = time.perf_counter()
+        pipeline.step(frame)
+        times.append(time.perf_counter() - t0)
+    return Dist.of(times[int(fps):])
+
+
+def bench_frames(images: Sequence[Image], model: Path, exercise: str, warmup: int, fps: float = 30.0,
+                 progress: Report | None = None) -> FrameBench:
+    from coach.live.detector import MediaPipeDetector
+    from coach.pose_backend import MediaPipePose, PoseBackendOptions, RawLandmarker
+
+    options = PoseBackendOptions(model_path=model)
+    pipeline, planned = _pipeline_parts(exercise)
+    n = len(images)
+    bare = np.zeros(n)
+    inf = np.zeros(n)
+    ana = np.zeros(n)
+    ren = np.zeros(n)
+    persons = 0
+    with RawLandmarker(options) as raw, MediaPipePose(options) as backend:
+        detector = MediaPipeDetector(backend)
+
+        def run_bare(i: int) -> None:
+            t0 = time.perf_counter()
+            rgb = cv2.cvtColor(images[i], cv2.COLOR_BGR2RGB)
+            raw(rgb, int(round(i * 1000.0 / fps)))
+            bare[i] = time.perf_counter() - t0
+
+        def run_coach(i: int) -> None:
+            nonlocal persons
+            canvas = images[i].copy()  # the live loop draws on the camera's own buffer
+            t = i / fps
+            t0 = time.perf_counter()
+            frame = detector.detect(images[i], t)
+            t1 = time.perf_counter()
+            sample = pipeline.step(frame, images[i])
+            t2 = time.perf_counter()
+            _render(canvas, sample, exercise, planned)
+            t3 = time.perf_counter()
+            inf[i], ana[i], ren[i] = t1 - t0, t2 - t1, t3 - t2
+            persons += int(frame.has_person)
+
+        for i in range(n):
+            if i % 2 == 0:
+                run_bare(i)
+                run_coach(i)
+            else:
+                run_coach(i)
+                run_bare(i)
+            if progress is not None and (i + 1) % 100 == 0:
+                progress(f"  {i + 1}/{n} frames")
+    s = slice(warmup, n)
+    pipe = inf[s] + ana[s]
+    full = bench_analysis(exercise, fps=fps)
+    d_bare, d_pipe, d_pr = Dist.of(bare[s]), Dist.of(pipe), Dist.of(pipe + ren[s])
+    d_inf = Dist.of(inf[s])
+    return FrameBench(
+        frames=n - warmup,
+        persons=persons,
+        bare=d_bare,
+        inference=d_inf,
+        analysis=Dist.of(ana[s]),
+        render=Dist.of(ren[s]),
+        pipeline=d_pipe,
+        pipeline_render=d_pr,
+        overhead=d_pipe.median / d_bare.median,
+        overhead_p95=d_pipe.p95 / d_bare.p95,
+        overhead_render=d_pr.median / d_bare.median,
+        share_median=float(np.median(ana[s]) / np.median(inf[s])),
+        share_p95=float(np.percentile(ana[s] / inf[s], 95)),
+        analysis_full_body=full,
+        share_full_body_p95=full.p95 / d_inf.median,
+    )
+
+
+# --------------------------------------------------------------------------
+# 2. real-time latency
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RealtimeBench:
+    seconds: float
+    processed: int
+    dropped: int
+    fps: float | None
+    latency_p50: float | None
+    latency_p95: float | None
+    latency_max: float | None
+    inference_p50: float | None
+    inference_p95: float | None
+    excess_p50: float | None
+    excess_p95: float | None
+
+
+def bench_realtime(video: Path, model: Path, exercise: str, seconds: float) -> RealtimeBench:
+    """The live loop, headless, on ``video`` played as a camera."""
+    from coach.live.capture import PacedVideoSource
+    from coach.live.detector import MediaPipeDetector
+    from coach.live.loop import LiveConfig, LiveLoop
+    from coach.pose_backend import MediaPipePose, PoseBackendOptions
+
+    pipeline, planned = _pipeline_parts(exercise)
+    source = PacedVideoSource(video)
+    config = LiveConfig(exercise=exercise, target=planned.target, target_unit=planned.target_unit,
+                        setup=None, max_s=seconds)
+    with MediaPipePose(PoseBackendOptions(model_path=model)) as backend:
+        result = LiveLoop(source, MediaPipeDetector(backend), pipeline, config=config).run()
+    st = result.stats
+    return RealtimeBench(
+        seconds=st.wall_s, processed=st.processed, dropped=st.dropped, fps=st.fps,
+        latency_p50=st.latency_ms[0], latency_p95=st.latency_ms[1], latency_max=st.latency_ms[2],
+        inference_p50=st.inference_ms[0], inference_p95=st.inference_ms[1],
+        excess_p50=st.excess_ms[0], excess_p95=st.excess_ms[1],
+    )
+
+
+# --------------------------------------------------------------------------
+# 3. memory soak
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SoakBench:
+    minutes: float
+    frames: int
+    wall_s: float
+    rss_mb: tuple[float, ...]  # at session minute 0 (start), 1, 2, ...
+    cues: int
+    reps: int
+    growth_mb: float  # minute 1 -> last minute
+
+
+def bench_soak(minutes: float, exercise: str = "plank", fps: float = 30.0, size: tuple[int, int] = (640, 480),
+               progress: Report | None = None) -> SoakBench:
+    """The live loop on a replayed pose track (no model), RSS each minute."""
+    from coach.live.loop import LiveConfig, LiveLoop
+
+    pipeline, planned = _pipeline_parts(exercise)
+    track = plank_cycle(60.0, fps, aspect=size[0] / size[1])
+    frames = int(round(minutes * 60 * fps))
+    per_minute = int(round(60 * fps))
+    rss = [rss_mb()]
+    cues = 0
+    count = 0
+    t_start = time.perf_counter()
+
+    def on_frame(sample: Any, image: Image) -> None:
+        nonlocal cues, count
+        del image
+        count += 1
+        if sample is not None and sample.cue is not None:
+            cues += 1
+        if count % per_minute == 0:
+            rss.append(rss_mb())
+            if progress is not None and (count // per_minute) % 5 == 0:
+                progress(f"  soak: minute {count // per_minute}, RSS {rss[-1]:.1f} MB")
+
+    config = LiveConfig(exercise=exercise, target=planned.target, target_unit=planned.target_unit,
+                        lossless=True)
+    loop = LiveLoop(SyntheticCamera(frames, fps, size), ReplayDetector(track), pipeline, config=config,
+                    on_frame=on_frame)
+    result = loop.run()
+    growth = rss[-1] - rss[1] if len(rss) > 2 else math.nan
+    return SoakBench(minutes=minutes, frames=count, wall_s=time.perf_counter() - t_start, rss_mb=tuple(rss),
+                     cues=cues, reps=result.summary.reps if result.summary else 0, growth_mb=growth)
+
+
+# --------------------------------------------------------------------------
+# the report
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    config: BenchConfig
+    machine: dict[str, Any] = field(default_factory=dict)
+    frame: FrameBench | None = None
+    realtime: RealtimeBench | None = None
+    soak: SoakBench | None = None
+
+    def checks(self) -> list[tuple[str, str, bool]]:
+        """(target, measured, met) for each target measured in this run."""
+        out: list[tuple[str, str, bool]] = []
+        f = self.frame
+        if f is not None:
+            worst = max(f.share_p95, f.share_full_body_p95)
+            out.append((f"analysis share at p95 <= {TARGET_SHARE_P95}",
+                        f"{f.share_p95:.4f} (video), {f.share_full_body_p95:.4f} (full-body track)",
+                        worst <= TARGET_SHARE_P95))
+            out.append((f"overhead ratio without rendering <= {TARGET_OVERHEAD}",
+                        f"{f.overhead:.3f} (median), {f.overhead_p95:.3f} (p95)", f.overhead <= TARGET_OVERHEAD))
+        r = self.realtime
+        if r is not None and r.latency_p95 is not None and r.excess_p95 is not None:
+            out.append((f"latency p95 <= one inference + {TARGET_EXCESS_MS:g} ms",
+                        f"latency p95 {r.latency_p95:.1f} ms; latency - own inference: p95 {r.excess_p95:.1f} ms",
+                        r.excess_p95 <= TARGET_EXCESS_MS))
+        s = self.soak
+        if s is not None and math.isfinite(s.growth_mb):
+            out.append((f"RSS growth minute 1 -> {s.minutes:g} < {TARGET_RSS_GROWTH_MB:g} MB",
+                        f"{s.growth_mb:+.1f} MB", s.growth_mb < TARGET_RSS_GROWTH_MB))
+        return out
+
+    def lines(self) -> list[str]:
+        m = self.machine
+        out = [f"coach bench: {m.get('cpus')} CPUs, {m.get('cpu')}, model {m.get('model')}",
+               f"  video {m.get('video')} ({m.get('size')}), exercise {self.config.exercise}"]
+        f = self.frame
+        if f is not None:
+            out += [
+                f"per frame, same {f.frames} frames (after {self.config.warmup} warm-up; person in {f.persons}):",
+                f"  bare PoseLandmarker loop      {f.bare}",
+                f"  coach inference               {f.inference}",
+                f"  coach analysis (smooth+analyzer+feedback) {f.analysis}",
+                f"  coach rendering (overlay)     {f.render}",
+                f"  coach pipeline (no rendering) {f.pipeline}",
+                f"  coach pipeline + rendering    {f.pipeline_render}",
+                f"  analysis, full-body plank track {f.analysis_full_body}",
+                f"  overhead ratio pipeline / bare: {f.overhead:.3f} median, {f.overhead_p95:.3f} p95; "
+                f"with rendering {f.overhead_render:.3f}",
+                f"  analysis share analysis / inference: {f.share_median:.4f} median, {f.share_p95:.4f} p95; "
+                f"full-body track p95 / inference median {f.share_full_body_p95:.4f}",
+            ]
+        r = self.realtime
+        if r is not None:
+            def ms(x: float | None) -> str:
+                return "-" if x is None else f"{x:.1f}"
+
+            out += [
+                f"real time (--realtime, headless), {r.seconds:.1f} s: {r.processed} frames processed, "
+                f"{r.dropped} dropped, {ms(r.fps)} fps",
+                f"  latency capture -> frame on screen: p50 {ms(r.latency_p50)} ms, p95 {ms(r.latency_p95)} ms, "
+                f"max {ms(r.latency_max)} ms",
+                f"  inference in the loop: p50 {ms(r.inference_p50)} ms, p95 {ms(r.inference_p95)} ms; "
+                f"latency - own inference: p50 {ms(r.excess_p50)} ms, p95 {ms(r.excess_p95)} ms",
+            ]
+        s = self.soak
+        if s is not None:
+            marks = {0: "start", 1: "min 1"}
+            shown = ", ".join(f"{marks.get(i, f'min {i}')} {v:.1f}" for i, v in enumerate(s.rss_mb)
+                              if i in (0, 1) or i == len(s.rss_mb) - 1 or i % 10 == 0)
+            out += [
+                f"memory soak: {s.minutes:g} min of session ({s.frames} frames) in {s.wall_s:.0f} s, "
+                f"{s.cues} cues, {s.reps} holds",
+                f"  RSS MB: {shown}",
+                f"  growth minute 1 -> {s.minutes:g}: {s.growth_mb:+.2f} MB",
+            ]
+        checks = self.checks()
+        if checks:
+            out.append("targets:")
+            out += [f"  [{'met' if ok else 'NOT met'}] {name}: {measured}" for name, measured, ok in checks]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        cfg = asdict(self.config)
+        cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.items()}
+        return {
+            "config": cfg,
+            "machine": self.machine,
+            "frame": None if self.frame is None else asdict(self.frame),
+            "realtime": None if self.realtime is None else asdict(self.realtime),
+            "soak": None if self.soak is None else asdict(self.soak),
+            "checks": [{"target": n, "measured": m, "met": ok} for n, m, ok in self.checks()],
+        }
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def run_bench(config: BenchConfig, progress: Report | None = None) -> BenchReport:
+    """Everything ``coach bench`` measures, per ``config``."""
+    say = progress or (lambda _msg: None)
+    frame = realtime = soak = None
+    need_model = not config.skip_frames or config.realtime_s > 0
+    model: Path | None = None
+    if need_model:
+        from coach.models import ensure_model
+
+        model = Path(config.model) if config.model else ensure_model()
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        video = config.video
+        if video is None and need_model:
+            frames = max(config.frames, int(math.ceil(config.realtime_s * config.fps)) + 1)
+            say(f"making a {frames}-frame video of a real person ({config.size[0]}x{config.size[1]})")
+            video = make_person_video(Path(tmp) / "person.mp4", frames, config.size, config.fps)
+        machine: dict[str, Any] = {
+            "cpus": os.cpu_count(), "cpu": _cpu_name(), "python": platform.python_version(),
+            "model": None if model is None else model.name,
+            "video": None if video is None else (str(config.video) if config.video else "generated"),
+        }
+        if video is not None and model is not None:
+            if not config.skip_frames:
+                images = load_frames(video, config.frames)
+                machine["size"] = f"{images[0].shape[1]}x{images[0].shape[0]}"
+                say(f"timing {len(images)} frames: bare landmarker and coach, interleaved")
+                frame = bench_frames(images, model, config.exercise, config.warmup, config.fps, say)
+                del images
+            if config.realtime_s > 0:
+                say(f"live loop in real time for {config.realtime_s:g} s (headless)")
+                realtime = bench_realtime(video, model, config.exercise, config.realtime_s)
+        if config.soak_minutes > 0:
+            say(f"memory soak: {config.soak_minutes:g} min of replayed session")
+            soak = bench_soak(config.soak_minutes, config.exercise, config.fps, config.size, say)
+    return BenchReport(config, machine, frame, realtime, soak)

@@ -1,0 +1,66 @@
+"""``coach export SESSION|--all --format csv|json [--out FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from coach.errors import StoreError, UsageError
+from coach.store.export import FORMATS, export_text
+from coach.store.hooks import add_db_arg, open_review_store
+from coach.store.queries import reading, resolve_session, select_sessions, session_detail
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("export", help="export sessions as CSV or JSON",
+                       description="Export sessions. JSON holds everything (sets, reps/holds/lifts, fault "
+                                   "events, per-second metrics); CSV has one row per set, rep/hold/lift or "
+                                   "fault event, with a 'record' column saying which.")
+    p.add_argument("session", metavar="SESSION", nargs="?", default=None,
+                   help="session id from `coach history`, or 'last'")
+    p.add_argument("--all", action="store_true", help="export every session")
+    p.add_argument("--format", "-f", choices=FORMATS, default=None,
+                   help="csv or json (default: from the --out suffix, else json)")
+    p.add_argument("--out", "-o", type=Path, default=None, metavar="FILE", help="write here (default: stdout)")
+    add_db_arg(p)
+    p.set_defaults(func=cmd_export)
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.out is not None and args.out.suffix.lower().lstrip(".") in FORMATS:
+        return args.out.suffix.lower().lstrip(".")
+    return "json"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if (args.session is None) == (not args.all):
+        raise UsageError("give a SESSION (an id or 'last') or --all, not both")
+    fmt = _format(args)
+    store = open_review_store(args)
+    if store is None:
+        if args.session is not None:
+            raise StoreError("no sessions recorded yet; nothing to export")
+        details = []
+    else:
+        with store, reading(str(store.path)):
+            if args.all:
+                ids = select_sessions(store.conn)
+            else:
+                ids = [resolve_session(store.conn, args.session, str(store.path))]
+            details = [session_detail(store.conn, i) for i in ids]
+    text = export_text(details, fmt)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, args.out)
+    except OSError as exc:
+        raise StoreError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"exported {len(details)} session(s) to {args.out}", file=sys.stderr)
+    return 0

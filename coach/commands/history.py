@@ -1,0 +1,65 @@
+"""``coach history [--exercise X] [--since DATE]``: one line per recorded
+session (per set), oldest first."""
+
+from __future__ import annotations
+
+import argparse
+
+from coach.errors import UsageError
+from coach.store.dates import local_time, parse_since
+from coach.store.hooks import add_db_arg, add_exercise_filter, db_path, exercise_filter, open_review_store
+from coach.store.queries import history, reading
+from coach.store.rows import HistoryRow
+
+HEADERS = ("ID", "DATE", "MODE", "EXERCISE", "RESULT", "SCORE", "TOP FAULT", "STATUS")
+RIGHT = {0, 5}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("history", help="list recorded sessions",
+                       description="List the recorded sessions: date, exercise, reps or hold time, score, "
+                                   "top fault and status (complete, interrupted or running).")
+    add_exercise_filter(p)
+    p.add_argument("--since", metavar="DATE", default=None,
+                   help="only sessions since DATE (2024-05-31, 2024-05-31T18:00, today, yesterday, 7d)")
+    p.add_argument("--limit", "-n", type=int, default=None, metavar="N", help="only the last N sessions")
+    add_db_arg(p)
+    p.set_defaults(func=cmd_history)
+
+
+def history_cells(row: HistoryRow) -> list[str]:
+    s, st = row.session, row.set
+    date = local_time(s.started_unix)
+    if st is None:
+        return [str(s.id), date, s.mode, "-", "-", "-", "-", s.status]
+    score = "-" if st.score is None else f"{st.score:.0f}"
+    return [str(s.id), date, s.mode, st.exercise, st.result_text(), score, st.top_fault or "-", s.status]
+
+
+def format_table(rows: list[list[str]], headers: tuple[str, ...] = HEADERS, right: set[int] | None = None) -> str:
+    right = RIGHT if right is None else right
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells: list[str] | tuple[str, ...]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return "\n".join([line(headers), *(line(r) for r in rows)])
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    exercise = exercise_filter(args.exercise)
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    since = parse_since(args.since) if args.since else None
+    store = open_review_store(args)
+    if store is None:
+        print(f"no sessions recorded yet (database: {db_path(args)})")
+        return 0
+    with store, reading(str(store.path)):
+        rows = history(store.conn, exercise=exercise, since_unix=since, limit=args.limit)
+    if not rows:
+        print("no sessions match" if (exercise or since) else f"no sessions recorded yet (database: {store.path})")
+        return 0
+    print(format_table([history_cells(r) for r in rows]))
+    return 0

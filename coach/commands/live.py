@@ -1,0 +1,157 @@
+"""``coach live --exercise NAME``: coach a set from the webcam, on screen
+and aloud.
+
+``--source VIDEO --realtime`` plays a video file as if it were the camera
+(paced at its frame rate, late frames dropped), so the whole loop runs on
+machines without a camera; without ``--realtime`` every frame of the video
+is processed. A window opens only when there is a display (``--no-window``
+to never open one); ``--video-out`` writes what the window shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from coach.commands._common import add_exercise_arg, add_model_arg, info, make_analyzer
+from coach.errors import UsageError
+from coach.feedback import FeedbackPolicy, Target
+from coach.jsonl import JsonlSink, write_json
+from coach.live.capture import FrameSource, PacedVideoSource
+from coach.live.keys import HELP
+from coach.live.loop import LiveConfig, LiveLoop, LiveResult
+from coach.live.setup import SetupConfig
+from coach.live.window import CvWindow, Display, NullDisplay, display_available
+from coach.pipeline import Pipeline, Sink
+from coach.store.hooks import add_store_args, session_sink
+from coach.summary_text import format_summary
+from coach.voice import describe, select_voice
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "live", help="coach a set live from the webcam",
+        description="Coach a set live: webcam -> pose -> form checks -> cues on screen and aloud. "
+                    f"Keys: {HELP}.",
+    )
+    add_exercise_arg(p)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, default=None, metavar="N", help="camera index (default 0)")
+    src.add_argument("--source", type=Path, default=None, metavar="VIDEO",
+                     help="use a video file instead of the camera")
+    p.add_argument("--realtime", action="store_true",
+                   help="with --source: play the video at its frame rate like a camera (late frames dropped)")
+    p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=True,
+                   help="speak the cues with espeak-ng (default: on when espeak-ng and audio exist)")
+    p.add_argument("--mirror", action="store_true", help="mirror the picture (selfie view)")
+    p.add_argument("--no-window", action="store_true", help="never open a window (headless)")
+    p.add_argument("--no-setup", action="store_true",
+                   help="skip the setup screen: the set starts on the first frame")
+    p.add_argument("--video-out", type=Path, metavar="MP4", help="write the annotated picture as an MP4")
+    p.add_argument("--jsonl", type=Path, metavar="OUT", help="write one JSON object per frame of the set")
+    p.add_argument("--summary-json", type=Path, metavar="OUT", help="write the set summary as JSON")
+    p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds")
+    add_model_arg(p)
+    add_store_args(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and the summary")
+    p.set_defaults(func=cmd_live)
+
+
+def _open_source(args: argparse.Namespace) -> tuple[FrameSource, str]:
+    from coach.sources import VideoSource, WebcamSource
+
+    if args.source is not None:
+        if args.realtime:
+            return PacedVideoSource(args.source), str(args.source)
+        return VideoSource(args.source), str(args.source)
+    index = 0 if args.camera is None else args.camera
+    return WebcamSource(index), f"camera:{index}"
+
+
+def _display(args: argparse.Namespace) -> Display:
+    if args.no_window:
+        return NullDisplay()
+    if not display_available():
+        info("no display found: running without a window (use --video-out to see the result)", args.quiet)
+        return NullDisplay()
+    return CvWindow(f"coach - {args.exercise}")
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    analyzer = make_analyzer(args.exercise, args.target)  # unknown exercise fails before any I/O
+    if args.duration is not None and not args.duration > 0:
+        raise UsageError("--duration must be positive")
+    exercise = getattr(analyzer, "name", args.exercise)
+    planned = analyzer.summary()
+    target = Target(planned.target, "s" if planned.target_unit == "s" else (planned.target_unit or "reps")) \
+        if planned.target else None
+
+    with ExitStack() as stack:
+        source, source_name = _open_source(args)  # CameraError (one line, suggests demo) before the model loads
+        stack.callback(source.close)
+        from coach.models import ensure_model
+        from coach.pose_backend import MediaPipePose, PoseBackendOptions
+
+        from coach.live.detector import MediaPipeDetector
+
+        backend = stack.enter_context(
+            MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))
+        )
+        detector = MediaPipeDetector(backend)
+        display = _display(args)
+        stack.callback(display.close)
+        voice = select_voice(args.voice)
+        stack.callback(voice.close)
+        info(f"voice: {describe(voice)}", args.quiet)
+        recorder = None
+        if args.video_out is not None:
+            from coach.overlay import VideoFileWriter
+
+            recorder = VideoFileWriter(args.video_out, fps=source.fps)
+            stack.callback(recorder.close)
+
+        def make_sinks() -> list[Sink]:
+            sinks: list[Sink] = []
+            if args.jsonl:
+                sinks.append(JsonlSink(args.jsonl))
+            store = session_sink(args, exercise=exercise, source=source_name, target=planned.target, mode="live")
+            if store is not None:
+                sinks.append(store)
+            return sinks
+
+        config = LiveConfig(
+            exercise=exercise, target=planned.target, target_unit=planned.target_unit, mirror=args.mirror,
+            setup=None if args.no_setup else SetupConfig(),
+            lossless=args.source is not None and not args.realtime, max_s=args.duration,
+        )
+        pipeline = Pipeline(analyzer, policy=FeedbackPolicy(target=target))
+        loop = LiveLoop(source, detector, pipeline, config=config, voice=voice, display=display,
+                        recorder=recorder, make_sinks=make_sinks)
+        if not args.quiet:
+            info(f"coach live: {exercise} from {source_name}; {HELP}")
+        result = loop.run()
+    _report(args, result)
+    return 0
+
+
+def _report(args: argparse.Namespace, result: LiveResult) -> None:
+    if args.summary_json and result.summary is not None:
+        obj = result.summary.to_json()
+        obj["live"] = {
+            "frames_processed": result.stats.processed,
+            "frames_dropped": result.stats.dropped,
+            "latency_ms_p50": result.stats.latency_ms[0],
+            "latency_ms_p95": result.stats.latency_ms[1],
+        }
+        write_json(args.summary_json, obj)
+    if result.summary is None:
+        print("the set never started: nobody got into position "
+              "(whole body visible, side-on); nothing was saved")
+    else:
+        print(format_summary(result.summary))
+    if args.video_out is not None and not args.quiet:
+        print(f"annotated video: {args.video_out}")
+    if not args.quiet:
+        print(result.stats.line(), file=sys.stderr)

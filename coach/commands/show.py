@@ -1,0 +1,128 @@
+"""``coach show SESSION``: one session in detail: the summary, every rep,
+hold or lift, and a fault timeline."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from coach.commands.history import format_table
+from coach.store.dates import local_time
+from coach.store.hooks import add_db_arg, require_review_store
+from coach.store.queries import reading, resolve_session, session_detail
+from coach.store.rows import FaultRow, SessionDetail, SetDetail
+
+TIMELINE_WIDTH = 60
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("show", help="show one session in detail",
+                       description="Show one session: the per-rep, per-hold or per-lift detail and a "
+                                   "fault timeline.")
+    p.add_argument("session", metavar="SESSION", help="session id from `coach history`, or 'last'")
+    add_db_arg(p)
+    p.set_defaults(func=cmd_show)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with require_review_store(args) as store, reading(str(store.path)):
+        sid = resolve_session(store.conn, args.session, str(store.path))
+        detail = session_detail(store.conn, sid)
+    print(format_session(detail))
+    return 0
+
+
+def format_session(sd: SessionDetail) -> str:
+    s = sd.session
+    lines = [
+        f"Session {s.id}  {local_time(s.started_unix, with_seconds=True)}  {s.mode}  [{s.status}]",
+        f"  source: {s.source}",
+    ]
+    if s.status == "interrupted":
+        lines.append("  the program stopped before the end of the set: saved data up to its last second, no score")
+    elif s.status == "running":
+        lines.append(f"  still running (process {s.pid})")
+    for det in sd.sets:
+        lines.append("")
+        lines.extend(format_set(det))
+    return "\n".join(lines)
+
+
+def format_set(det: SetDetail) -> list[str]:
+    st = det.set
+    side = f" ({st.side})" if st.side else ""
+    score = "no score" if st.score is None else f"score {st.score:.0f}/100"
+    out = [f"Set {st.set_index}: {st.exercise}{side}  {st.result_text()}  {score}  duration {st.duration_s:.1f} s"]
+    if st.best_hold_s and st.kind == "hold":
+        out.append(f"  longest good-form hold: {st.best_hold_s:.1f} s")
+    if st.visible_fraction is not None and st.visible_fraction < 0.999:
+        out.append(f"  body visible in {100 * st.visible_fraction:.0f}% of frames")
+    if st.score_formula:
+        out.append(f"  score formula: {st.score_formula}")
+    if len(det.scores) > 1:
+        hist = ", ".join(f"{r.score:.0f} ({r.source} {r.scored_at[:10]})" for r in det.scores)
+        out.append(f"  score history: {hist}")
+    if det.track_frames:
+        out.append(f"  pose track stored: {det.track_frames} frames (`coach rescore` can re-score it)")
+    out.append("")
+    if det.items:
+        out.append(_items(det))
+    else:
+        out.append(f"  no {st.kind}s completed")
+    out.append("")
+    out.extend(fault_timeline(det))
+    return out
+
+
+def _items(det: SetDetail) -> str:
+    rows = []
+    for it in det.items:
+        score = "-" if it.score is None else f"{it.score:.0f}"
+        rows.append([str(it.index), it.kind + ("*" if it.provisional else ""), it.side or "-",
+                     f"{it.start:.1f}", f"{it.end:.1f}", f"{it.duration:.1f}", score,
+                     ", ".join(it.faults) or "clean"])
+    table = format_table(rows, ("#", "KIND", "SIDE", "START", "END", "DUR", "SCORE", "FAULTS"),
+                         right={0, 3, 4, 5, 6})
+    lines = ["  " + line for line in table.splitlines()]
+    if any(i.provisional for i in det.items):
+        lines.append("  * provisional (recorded before the set was scored)")
+    measured = [it for it in det.items if it.measures]
+    if measured:
+        lines.append("  worst measures:")
+        for it in measured:
+            text = "  ".join(f"{k}={_fmt(v)}" for k, v in sorted(it.measures.items()))
+            lines.append(f"    #{it.index}: {text}")
+    return "\n".join(lines)
+
+
+def _fmt(v: float | None) -> str:
+    if v is None or not math.isfinite(v):
+        return "-"
+    return f"{v:.3g}" if abs(v) < 10 else f"{v:.0f}"
+
+
+def fault_timeline(det: SetDetail, width: int = TIMELINE_WIDTH) -> list[str]:
+    """One row per fault code: '#' where the fault was active."""
+    faults = det.faults
+    if not faults:
+        return ["  fault timeline: no faults"]
+    t0 = float(det.seconds[0].second) if det.seconds else min(f.start for f in faults)
+    t1 = max([det.seconds[-1].t_last if det.seconds else t0, *(f.end for f in faults)])
+    span = max(t1 - t0, 1e-6)
+    step = span / width
+    codes: dict[str, list[FaultRow]] = {}
+    for f in faults:
+        codes.setdefault(f.code, []).append(f)
+    label_w = max(len(c) for c in codes)
+    out = [f"  fault timeline ({t0:.0f}-{t1:.0f} s, one column = {step:.2g} s):"]
+    for code, evs in codes.items():
+        cells = []
+        for i in range(width):
+            a, b = t0 + i * step, t0 + (i + 1) * step
+            cells.append("#" if any(f.start < b and max(f.end, f.start + 1e-9) > a for f in evs) else ".")
+        total = sum(f.duration for f in evs)
+        out.append(f"  {code.ljust(label_w)} |{''.join(cells)}| {len(evs)}x, {total:.1f} s")
+    out.append("  fault events:")
+    for f in faults:
+        out.append(f"    {f.start:7.1f} - {f.end:7.1f} s  ({f.duration:4.1f} s)  {f.code}")
+    return out

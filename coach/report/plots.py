@@ -1,0 +1,261 @@
+"""The report's plots, drawn with matplotlib's object API on the Agg
+canvas (no pyplot, no global state, no display needed). Each function
+returns PNG bytes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from coach.store.rows import FaultRow, ItemRow, MetricSecond, SecondRow
+
+INK = "#1f2937"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+ACCENT = "#2563eb"
+GOOD = "#16a34a"
+EXERCISE_COLORS = {"plank": "#2563eb", "hip_bridge": "#db2777", "knee_to_chest": "#0d9488", "lift": "#ea580c"}
+FAULT_PALETTE = ("#ef4444", "#f59e0b", "#8b5cf6", "#06b6d4", "#84cc16", "#ec4899", "#64748b", "#14b8a6",
+                 "#a16207", "#9333ea")
+DPI = 110
+
+
+def fault_color(code: str, order: Sequence[str]) -> str:
+    if code == "not_visible":
+        return "#9ca3af"
+    idx = list(order).index(code) if code in order else abs(hash(code))
+    return FAULT_PALETTE[idx % len(FAULT_PALETTE)]
+
+
+def exercise_color(name: str) -> str:
+    return EXERCISE_COLORS.get(name, ACCENT)
+
+
+def _figure(w: float, h: float) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=(w, h), dpi=DPI, facecolor="white", layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    _style(ax)
+    return fig, ax
+
+
+def _style(ax: Axes) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color("#9ca3af")
+    ax.tick_params(colors=INK, labelsize=9)
+    ax.grid(True, color=GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.title.set_color(INK)
+    ax.xaxis.label.set_color(MUTED)
+    ax.yaxis.label.set_color(MUTED)
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def _legend(ax: Axes) -> None:
+    leg = ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.92, edgecolor=GRID)
+    leg.get_frame().set_linewidth(0.8)
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", color=MUTED, fontsize=11, transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    session_id: int
+    started_unix: float
+    score: float
+
+
+def score_trend(series: Mapping[str, Sequence[TrendPoint]]) -> bytes:
+    """Score (0-100) per session over time, one line per exercise."""
+    fig, ax = _figure(9.0, 3.6)
+    plotted = False
+    for exercise, points in sorted(series.items()):
+        if not points:
+            continue
+        xs = date2num([datetime.fromtimestamp(p.started_unix) for p in points])
+        ys = [p.score for p in points]
+        color = exercise_color(exercise)
+        ax.plot(xs, ys, "-o", color=color, linewidth=2, markersize=6, label=exercise.replace("_", " "))
+        ax.annotate(f"{ys[-1]:.0f}", (xs[-1], ys[-1]), textcoords="offset points", xytext=(6, 4),
+                    color=color, fontsize=9, fontweight="bold")
+        plotted = True
+    if not plotted:
+        _empty(ax, "no scored sessions yet")
+        return _png(fig)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("score (0-100)")
+    loc = AutoDateLocator()
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
+    ax.legend(frameon=False, fontsize=9, loc="lower left", ncol=4)
+    ax.set_title("Score per session", loc="left", fontsize=11, fontweight="bold")
+    return _png(fig)
+
+
+def fault_frequency(counts: Mapping[str, Mapping[str, int]], fault_order: Sequence[str]) -> bytes:
+    """Horizontal bars: fault episodes per code, grouped by exercise."""
+    rows: list[tuple[str, str, int]] = []
+    for exercise in sorted(counts):
+        for code, n in sorted(counts[exercise].items(), key=lambda kv: (-kv[1], kv[0])):
+            rows.append((exercise, code, n))
+    fig, ax = _figure(9.0, 0.42 * len(rows) + 1.4)
+    if not rows:
+        _empty(ax, "no faults recorded in these sessions")
+        return _png(fig)
+    labels = [f"{ex.replace('_', ' ')}: {code}" for ex, code, _ in rows]
+    values = [n for _, _, n in rows]
+    ypos = list(range(len(rows)))[::-1]
+    ax.barh(ypos, values, color=[fault_color(code, fault_order) for _, code, _ in rows], height=0.65)
+    ax.set_yticks(ypos, labels)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    for y, v in zip(ypos, values, strict=True):
+        ax.text(v, y, f" {v}", va="center", fontsize=9, color=INK)
+    ax.set_xlabel("fault episodes")
+    ax.grid(True, axis="x", color=GRID)
+    ax.grid(False, axis="y")
+    ax.set_xlim(0, max(values) * 1.15 + 0.5)
+    ax.set_title("How often each fault happened", loc="left", fontsize=11, fontweight="bold")
+    return _png(fig)
+
+
+def angle_timeline(metric: str, series: Sequence[MetricSecond], faults: Sequence[FaultRow],
+                   fault_order: Sequence[str], t0: float = 0.0) -> bytes:
+    """The key angle per second (mean line, min-max band), faults shaded."""
+    fig, ax = _figure(9.0, 3.4)
+    if not series:
+        _empty(ax, "no angle data recorded")
+        return _png(fig)
+    xs = [m.second + 0.5 - t0 for m in series]
+    ax.fill_between(xs, [m.min for m in series], [m.max for m in series], color=ACCENT, alpha=0.15,
+                    linewidth=0, label="min-max in the second")
+    ax.plot(xs, [m.mean for m in series], color=ACCENT, linewidth=2, label=metric.replace("_", " "))
+    seen: set[str] = set()
+    for f in faults:
+        color = fault_color(f.code, fault_order)
+        ax.axvspan(f.start - t0, max(f.end, f.start + 0.1) - t0, color=color, alpha=0.22, linewidth=0,
+                   label=None if f.code in seen else f.code)
+        seen.add(f.code)
+    ax.set_xlabel("time in set (s)")
+    ax.set_ylabel(_unit_label(metric))
+    ax.set_xlim(min(xs[0] - 0.5, min((f.start - t0 for f in faults), default=xs[0])), xs[-1] + 0.5)
+    _legend(ax)
+    ax.set_title(metric.replace("_", " "), loc="left", fontsize=11, fontweight="bold")
+    return _png(fig)
+
+
+def _unit_label(metric: str) -> str:
+    name = metric.lower()
+    if any(k in name for k in ("angle", "flexion", "extension", "deg", "incl", "tilt", "rotation")):
+        return f"{metric.replace('_', ' ')} (degrees)"
+    if name.endswith(("_frac", "_ratio")) or "frac" in name:
+        return f"{metric.replace('_', ' ')} (fraction)"
+    return metric.replace("_", " ")
+
+
+def progress_vs_target(kind: str, seconds: Sequence[SecondRow], target: float | None, final: float,
+                       t0: float = 0.0) -> bytes:
+    """Hold time (``kind == 'hold'``) or completed reps/lifts over the set,
+    against the target."""
+    fig, ax = _figure(9.0, 3.0)
+    if not seconds:
+        _empty(ax, "no per-second data recorded")
+        return _png(fig)
+    xs = [0.0] + [s.t_last - t0 for s in seconds]
+    if kind == "hold":
+        ys = [0.0] + [s.hold_s for s in seconds]
+        ax.plot(xs, ys, color=GOOD, linewidth=2.2, label="good-form hold time")
+        ax.fill_between(xs, ys, color=GOOD, alpha=0.12, linewidth=0)
+        ax.set_ylabel("seconds held")
+        unit, text = "s", f"{final:.1f} s"
+    else:
+        ys = [0.0] + [float(s.reps) for s in seconds]
+        ax.step(xs, ys, where="post", color=GOOD, linewidth=2.2, label=f"completed {kind}s")
+        ax.set_ylabel(f"{kind}s")
+        unit, text = "", f"{final:.0f} {kind}s"
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if target:
+        ax.axhline(target, color=INK, linestyle="--", linewidth=1.2, label=f"target {target:g}{unit and ' ' + unit}")
+        ax.set_ylim(0, max(target, max(ys)) * 1.12 + 0.5)
+        pct = 100.0 * final / target
+        text += f" of {target:g}{unit and ' ' + unit} target ({pct:.0f}%)"
+    ax.set_xlabel("time in set (s)")
+    _legend(ax)
+    ax.set_title(text, loc="left", fontsize=11, fontweight="bold")
+    return _png(fig)
+
+
+def pick_measure(measures: Sequence[str], prefixes: Sequence[str]) -> str | None:
+    """The first measure name that starts with one of ``prefixes`` (in order)."""
+    for prefix in prefixes:
+        for name in measures:
+            if name.startswith(prefix):
+                return name
+    return None
+
+
+LIFT_TRUNK = ("trunk_flexion_max", "trunk_flexion", "trunk")
+LIFT_KNEE = ("knee_flexion_max", "knee_flexion_at", "knee_flexion", "knee")
+LIFT_H = ("h_frac", "h_max", "h_")
+
+
+def lift_measures(items: Sequence[ItemRow]) -> bytes:
+    """Per lift: trunk and knee angle (grouped bars) and H (bars)."""
+    fig = Figure(figsize=(9.0, 3.4), dpi=DPI, facecolor="white", layout="constrained")
+    FigureCanvasAgg(fig)
+    ax, axh = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
+    _style(ax)
+    _style(axh)
+    names = sorted({k for it in items for k in it.measures})
+    trunk, knee, h = (pick_measure(names, p) for p in (LIFT_TRUNK, LIFT_KNEE, LIFT_H))
+    if not items or not (trunk or knee or h):
+        _empty(ax, "no lift measures recorded")
+        _empty(axh, "")
+        return _png(fig)
+    idx = [it.index for it in items]
+    labels = [str(i) for i in idx]
+    width = 0.38
+
+    def vals(key: str | None) -> list[float]:
+        return [float(it.measures.get(key) or 0.0) if key else 0.0 for it in items]
+
+    pos = list(range(len(items)))
+    if trunk:
+        ax.bar([p - width / 2 for p in pos], vals(trunk), width, color="#ea580c", label=trunk.replace("_", " "))
+    if knee:
+        ax.bar([p + width / 2 for p in pos], vals(knee), width, color="#0d9488", label=knee.replace("_", " "))
+    ax.set_xticks(pos, labels)
+    ax.set_xlabel("lift")
+    ax.set_ylabel("degrees")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.set_title("Trunk and knee angle per lift", loc="left", fontsize=11, fontweight="bold")
+    if h:
+        hv = vals(h)
+        colors = ["#ef4444" if "load_far" in it.faults else "#6366f1" for it in items]
+        axh.bar(pos, hv, 0.6, color=colors)
+        axh.set_xticks(pos, labels)
+        axh.set_ylim(0, max(max(hv) * 1.25, 0.1))
+        axh.set_xlabel("lift")
+        axh.set_ylabel("H / body height")
+        axh.set_title(f"H ({h})", loc="left", fontsize=11, fontweight="bold")
+    else:
+        _empty(axh, "no H measure")
+    return _png(fig)

@@ -1,0 +1,851 @@
+"""A 3D kinematic body model that produces MediaPipe's 33 landmarks.
+
+Coordinates (the *internal world frame*, metres): ``y`` points up and the
+floor is ``y = 0``; a body with heading 0 stands facing ``+x`` with its
+right side towards ``+z`` (so its left side faces ``-z``). Lying bodies keep
+that convention: a prone body (plank) has its head towards ``+x``, a supine
+body (bridge, knee-to-chest) has its head towards ``-x`` and its feet
+towards ``+x``. The camera module turns this frame into MediaPipe's.
+
+Angles are anatomical and in degrees (see :class:`Posture`). Forward
+kinematics (:func:`forward_kinematics`) builds the skeleton from the pelvis
+outwards, then *solves* the whole-body pitch and the pelvis height from the
+floor contacts of the base orientation, so that e.g. a sagging plank really
+has its hips lower while the forearms and toes stay on the floor.
+
+Segment lengths are fractions of stature H from Drillis & Contini (1966),
+as tabulated in D. A. Winter, *Biomechanics and Motor Control of Human
+Movement* (4th ed., Wiley 2009), Fig. 4.1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from coach.landmarks import NUM_LANDMARKS, Landmark
+
+FloatArray = NDArray[np.float64]
+
+Base = Literal["standing", "prone", "supine"]
+ArmMode = Literal["angles", "forearms", "alongside"]
+Anchor = Literal["pelvis", "feet", "shoulders"]
+BASES: tuple[Base, ...] = ("standing", "prone", "supine")
+ARM_MODES: tuple[ArmMode, ...] = ("angles", "forearms", "alongside")
+ANCHORS: tuple[Anchor, ...] = ("pelvis", "feet", "shoulders")
+
+# --------------------------------------------------------------------------------------
+# Anthropometry: Drillis & Contini (1966) / Winter (2009), Fig. 4.1 (fractions of H).
+# Landmark heights in that figure: vertex 1.000H, eye 0.936H, chin 0.870H,
+# shoulder (acromion) 0.818H, elbow 0.630H, wrist 0.485H, hip (greater
+# trochanter) 0.530H, knee 0.285H, ankle 0.039H.
+# --------------------------------------------------------------------------------------
+UPPER_ARM_FRAC = 0.186
+"""Shoulder to elbow (0.818H - 0.630H, rounded as usually quoted)."""
+FOREARM_FRAC = 0.146
+"""Elbow to wrist (0.630H - 0.485H)."""
+HAND_FRAC = 0.108
+"""Wrist to fingertip."""
+THIGH_FRAC = 0.245
+"""Hip (greater trochanter, 0.530H) to knee (0.285H)."""
+SHANK_FRAC = 0.246
+"""Knee (0.285H) to ankle (0.039H)."""
+FOOT_LENGTH_FRAC = 0.152
+"""Heel to toe tip."""
+ANKLE_HEIGHT_FRAC = 0.039
+"""Ankle joint centre above the floor when standing."""
+SHOULDER_WIDTH_FRAC = 0.259
+"""Biacromial breadth (used as the distance between the shoulder landmarks)."""
+HIP_WIDTH_FRAC = 0.191
+"""Hip breadth (used as the distance between the hip landmarks)."""
+TRUNK_FRAC = 0.288
+"""Shoulder (0.818H) to hip (0.530H): the trunk between the landmarks."""
+HEAD_NECK_FRAC = 0.118
+"""Shoulder line (0.818H) to the head centre, taken at eye height (0.936H):
+the head centre lies halfway between chin (0.870H) and vertex (1.000H)."""
+HEAD_RADIUS_FRAC = 0.060
+"""Head sphere radius: about half of the chin-to-vertex height (0.130H) and of
+the head breadth (~0.09H), rounded down to put the face points on the skin."""
+HAND_BREADTH_FRAC = 0.050
+"""Hand breadth at the knuckles (~8.5 cm for a 1.71 m adult; not in Winter's
+figure, taken from adult anthropometric surveys such as ANSUR II)."""
+
+# Stature of the sampled bodies: pooled adult men (~1.76 m) and women (~1.63 m)
+# of European/North American populations (NCD-RisC 2016) give ~1.71 m with a
+# standard deviation of ~0.09 m; the clip keeps the proportions meaningful.
+STATURE_MEAN_M = 1.71
+STATURE_SD_M = 0.09
+STATURE_RANGE_M = (1.50, 1.95)
+PROPORTION_SD = 0.02
+"""Individual segment proportions vary by a few percent around the means."""
+PROPORTION_MAX_DEV = 0.04
+"""...clipped at +-4 % so every sampled body stays plausible."""
+
+# --------------------------------------------------------------------------------------
+# Where the landmarks sit on the segments (fractions of the segment or of H).
+# --------------------------------------------------------------------------------------
+LUMBAR_FRAC = 0.45
+"""The trunk bends (spine flexion) at 45 % of the hip-to-shoulder length,
+about the thoracolumbar junction: the lumbar spine plus pelvis below, the
+thoracic spine above. This lets a rounded back drop the shoulders below the
+straight hip-shoulder line."""
+NECK_PIVOT_FRAC = 0.25
+"""The head pivots (neck flexion) a quarter of the way from the shoulder line
+to the head centre (about C7), so a dropped head swings down and forwards."""
+HEEL_BACK_FRAC = 0.20
+"""Heel landmark (and heel contact) behind the ankle, as a fraction of the
+foot length: the ankle joint sits about a fifth of the way from the heel."""
+HEEL_DOWN_FRAC = 0.75
+"""Heel landmark below the ankle, fraction of the ankle height (the landmark
+is on the back of the heel, a little above the sole)."""
+TOE_FWD_FRAC = 0.76
+"""Foot-index landmark ahead of the ankle, fraction of the foot length."""
+TOE_DOWN_FRAC = 0.80
+"""Foot-index landmark below the ankle, fraction of the ankle height."""
+HAND_INDEX_FRAC = 0.38
+"""Index knuckle (MediaPipe's ``index``) along the hand from the wrist."""
+HAND_PINKY_FRAC = 0.36
+"""Little-finger knuckle (MediaPipe's ``pinky``) along the hand."""
+HAND_THUMB_FRAC = 0.20
+"""Thumb knuckle (MediaPipe's ``thumb``) along the hand."""
+HAND_KNUCKLE_SPREAD = 0.45
+"""Index and pinky knuckles sit +-0.45 hand breadths from the hand's axis."""
+HAND_THUMB_SPREAD = 0.60
+"""The thumb knuckle sits 0.6 hand breadths to the thumb side."""
+FOREARM_INWARD_DEG = 10.0
+"""In a forearm plank the forearms point forwards and slightly inwards."""
+ARM_ALONGSIDE_ABDUCTION_DEG = 12.0
+"""Lying on the back, the arms rest beside the body, slightly spread."""
+
+# Face points on the head sphere, in units of the head radius, in the head
+# frame (x forward, y up, z to the body's right; left points get z negated).
+_FACE_POINTS: dict[Landmark, tuple[float, float, float]] = {
+    Landmark.NOSE: (0.97, -0.22, 0.0),
+    Landmark.LEFT_EYE_INNER: (0.86, 0.10, -0.11),
+    Landmark.LEFT_EYE: (0.80, 0.10, -0.30),
+    Landmark.LEFT_EYE_OUTER: (0.70, 0.10, -0.48),
+    Landmark.RIGHT_EYE_INNER: (0.86, 0.10, 0.11),
+    Landmark.RIGHT_EYE: (0.80, 0.10, 0.30),
+    Landmark.RIGHT_EYE_OUTER: (0.70, 0.10, 0.48),
+    Landmark.LEFT_EAR: (-0.05, 0.0, -0.97),
+    Landmark.RIGHT_EAR: (-0.05, 0.0, 0.97),
+    Landmark.MOUTH_LEFT: (0.82, -0.58, -0.22),
+    Landmark.MOUTH_RIGHT: (0.82, -0.58, 0.22),
+}
+"""Eye spacing 0.6 radii ~ 6.2 cm (adult interpupillary distance ~6.3 cm);
+the nose tip is the most forward point; the ears sit on the sides, a little
+behind the head centre; the mouth corners are 0.58 radii below it."""
+
+# --------------------------------------------------------------------------------------
+# Floor contacts: heights (m) of the landmark/joint centres above the floor
+# when that body part rests on it (soft tissue and bone between joint and floor).
+# --------------------------------------------------------------------------------------
+ELBOW_FLOOR_H = 0.045
+"""Elbow joint centre of a forearm resting on the floor (olecranon + tissue)."""
+WRIST_FLOOR_H = 0.030
+"""Wrist joint centre of a forearm lying on the floor (the forearm tapers)."""
+TOE_FLOOR_H = 0.015
+"""Foot-index landmark of a foot standing on its toes (plank)."""
+KNEE_FLOOR_H = 0.050
+"""Knee joint centre when kneeling on the kneecap."""
+SHOULDER_LYING_H = 0.080
+"""Shoulder joint centre when lying on the back (scapula and posterior
+deltoid underneath)."""
+HIP_LYING_H = 0.090
+"""Hip joint centre when lying on the back (gluteal tissue underneath)."""
+ARM_LYING_H = 0.040
+"""Elbow and wrist centres of an arm resting on the floor."""
+_CLEARANCE_EPS = 1e-6
+
+
+# --------------------------------------------------------------------------------------
+# Body dimensions
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BodyDims:
+    """Segment lengths (metres) of one body. Build with :meth:`from_stature`
+    or :meth:`sample`; fractions of stature follow Drillis & Contini (1966)
+    as given in Winter (2009), Fig. 4.1."""
+
+    stature: float
+    upper_arm: float
+    forearm: float
+    hand: float
+    thigh: float
+    shank: float
+    foot_length: float
+    ankle_height: float
+    shoulder_width: float
+    hip_width: float
+    trunk: float
+    head_neck: float
+    head_radius: float
+    hand_breadth: float
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = float(getattr(self, f.name))
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"BodyDims.{f.name} must be a positive length, got {value!r}")
+            object.__setattr__(self, f.name, value)
+        if not 0.5 <= self.stature <= 2.5:
+            raise ValueError(f"BodyDims.stature must be 0.5-2.5 m, got {self.stature}")
+
+    @classmethod
+    def from_stature(cls, stature: float = STATURE_MEAN_M) -> BodyDims:
+        """Average proportions for a body of the given stature (m)."""
+        h = float(stature)
+        return cls(
+            stature=h,
+            upper_arm=UPPER_ARM_FRAC * h,
+            forearm=FOREARM_FRAC * h,
+            hand=HAND_FRAC * h,
+            thigh=THIGH_FRAC * h,
+            shank=SHANK_FRAC * h,
+            foot_length=FOOT_LENGTH_FRAC * h,
+            ankle_height=ANKLE_HEIGHT_FRAC * h,
+            shoulder_width=SHOULDER_WIDTH_FRAC * h,
+            hip_width=HIP_WIDTH_FRAC * h,
+            trunk=TRUNK_FRAC * h,
+            head_neck=HEAD_NECK_FRAC * h,
+            head_radius=HEAD_RADIUS_FRAC * h,
+            hand_breadth=HAND_BREADTH_FRAC * h,
+        )
+
+    @classmethod
+    def sample(cls, rng: np.random.Generator) -> BodyDims:
+        """A random adult: stature ~ N(1.71, 0.09) m clipped to 1.50-1.95 m,
+        each proportion jittered (sd 2 %, at most +-4 %)."""
+        h = float(np.clip(rng.normal(STATURE_MEAN_M, STATURE_SD_M), *STATURE_RANGE_M))
+        base = cls.from_stature(h)
+        values: dict[str, float] = {"stature": h}
+        for f in fields(cls):
+            if f.name == "stature":
+                continue
+            jitter = float(np.clip(rng.normal(0.0, PROPORTION_SD), -PROPORTION_MAX_DEV, PROPORTION_MAX_DEV))
+            values[f.name] = getattr(base, f.name) * (1.0 + jitter)
+        return cls(**values)
+
+    @property
+    def arm_length(self) -> float:
+        """Shoulder to wrist with the elbow straight."""
+        return self.upper_arm + self.forearm
+
+    @property
+    def leg_length(self) -> float:
+        """Hip to ankle with the knee straight."""
+        return self.thigh + self.shank
+
+
+# --------------------------------------------------------------------------------------
+# Posture
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Posture:
+    """One body posture in anatomical terms (angles in degrees, lengths in m).
+
+    Sign conventions (all relative to the parent segment, body frame
+    x forward / y up / z right):
+
+    * ``trunk_pitch``: the pelvis and lower trunk from upright; 0 = upright,
+      90 = horizontal. Standing and prone bodies pitch face-down (forwards),
+      supine bodies face-up. For ``prone`` and ``supine`` the pitch is
+      *solved* from the floor contacts; the value given only picks the branch.
+    * ``heading``: yaw of the whole body about the vertical, 0 = facing
+      (standing) or head towards (prone) ``+x``; positive turns to the left.
+    * ``x``, ``z``: horizontal position of the ``anchor`` point (the hip
+      midpoint, the ankle midpoint or the shoulder midpoint).
+    * ``pelvis_rotation``: the pelvis about the body's long axis (positive
+      turns the front to the left; in a supine body it lowers the left hip).
+    * ``trunk_twist``: upper trunk about its long axis relative to the pelvis,
+      positive = shoulders turned to the left. ``trunk_lean``: upper trunk
+      sideways, positive = to the right. ``spine_flexion``: the upper trunk
+      bends forwards (rounded back) at :data:`LUMBAR_FRAC`; negative arches.
+    * ``neck_flexion``: chin towards the chest (head drops in a plank, lifts
+      off the floor when supine).
+    * ``hip_flexion_*``: thigh forwards (negative = extension);
+      ``hip_abduction_*``: leg away from the midline; ``knee_flexion_*``: 0 =
+      straight; ``ankle_*``: dorsiflexion (toes up), blended with the
+      flat-foot solution by ``foot_flat`` (0 = use ``ankle_*``, 1 = the sole
+      is kept parallel to the floor).
+    * ``shoulder_flexion_*``: arm forwards/up from hanging; ``shoulder_abduction_*``:
+      arm sideways; ``elbow_flexion_*``: 0 = straight. Used when ``arms`` is
+      ``"angles"``. ``arms="forearms"`` (prone) puts the forearms flat on the
+      floor with the upper arm ``upper_arm_incline`` degrees from vertical
+      (positive = elbows ahead of the shoulders, towards the head);
+      ``arms="alongside"`` (supine) rests the arms on the floor beside the body.
+    * Grip: the hands are pulled (two-link arm IK) towards targets with
+      weights 0..1: ``grip_point`` towards the world point
+      (``grip_x``, ``grip_y``, ``grip_z``), hands ``grip_spread`` apart;
+      ``grip_shin_l``/``grip_shin_r`` both hands around one shin;
+      ``grip_shins`` each hand around its own shin.
+    """
+
+    base: Base = "standing"
+    arms: ArmMode = "angles"
+    anchor: Anchor = "pelvis"
+    trunk_pitch: float = 0.0
+    heading: float = 0.0
+    x: float = 0.0
+    z: float = 0.0
+    pelvis_rotation: float = 0.0
+    trunk_twist: float = 0.0
+    trunk_lean: float = 0.0
+    spine_flexion: float = 0.0
+    neck_flexion: float = 0.0
+    hip_flexion_l: float = 0.0
+    hip_flexion_r: float = 0.0
+    hip_abduction_l: float = 0.0
+    hip_abduction_r: float = 0.0
+    knee_flexion_l: float = 0.0
+    knee_flexion_r: float = 0.0
+    ankle_l: float = 0.0
+    ankle_r: float = 0.0
+    foot_flat: float = 0.0
+    shoulder_flexion_l: float = 0.0
+    shoulder_flexion_r: float = 0.0
+    shoulder_abduction_l: float = 0.0
+    shoulder_abduction_r: float = 0.0
+    elbow_flexion_l: float = 0.0
+    elbow_flexion_r: float = 0.0
+    upper_arm_incline: float = 0.0
+    grip_x: float = 0.0
+    grip_y: float = 0.0
+    grip_z: float = 0.0
+    grip_spread: float = 0.35
+    grip_point: float = 0.0
+    grip_shin_l: float = 0.0
+    grip_shin_r: float = 0.0
+    grip_shins: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_modes(self.base, self.arms, self.anchor)
+        for name in NUMERIC_FIELDS:
+            value = float(getattr(self, name))
+            if not math.isfinite(value):
+                raise ValueError(f"Posture.{name} must be finite, got {value!r}")
+            object.__setattr__(self, name, value)
+
+
+NUMERIC_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Posture) if f.name not in ("base", "arms", "anchor"))
+"""The interpolatable (float) fields of :class:`Posture`."""
+
+
+def _check_modes(base: str, arms: str, anchor: str) -> None:
+    if base not in BASES:
+        raise ValueError(f"unknown base {base!r}; expected one of {', '.join(BASES)}")
+    if arms not in ARM_MODES:
+        raise ValueError(f"unknown arms mode {arms!r}; expected one of {', '.join(ARM_MODES)}")
+    if anchor not in ANCHORS:
+        raise ValueError(f"unknown anchor {anchor!r}; expected one of {', '.join(ANCHORS)}")
+
+
+def bilateral(**angles: float) -> dict[str, float]:
+    """``bilateral(knee_flexion=20)`` -> ``{"knee_flexion_l": 20, "knee_flexion_r": 20}``."""
+    out: dict[str, float] = {}
+    for key, value in angles.items():
+        out[f"{key}_l"] = value
+        out[f"{key}_r"] = value
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class PostureSeq:
+    """A sequence of postures as columns: one (T,) array per numeric field.
+
+    ``base``, ``arms`` and ``anchor`` are shared by the whole sequence (a body
+    does not switch from standing to lying within one sequence).
+    """
+
+    base: Base
+    arms: ArmMode
+    anchor: Anchor
+    values: Mapping[str, FloatArray]
+
+    def __post_init__(self) -> None:
+        _check_modes(self.base, self.arms, self.anchor)
+        cols: dict[str, FloatArray] = {}
+        n: int | None = None
+        defaults = Posture()
+        for name in NUMERIC_FIELDS:
+            if name in self.values:
+                arr = np.array(self.values[name], dtype=np.float64).reshape(-1)
+            else:
+                arr = np.array([float(getattr(defaults, name))])
+            cols[name] = arr
+            if name in self.values:
+                if n is None:
+                    n = arr.size
+                elif arr.size != n:
+                    raise ValueError(f"PostureSeq.values[{name!r}] has length {arr.size}, expected {n}")
+        unknown = set(self.values) - set(NUMERIC_FIELDS)
+        if unknown:
+            raise ValueError(f"PostureSeq has unknown fields: {', '.join(sorted(unknown))}")
+        length = n if n is not None else 1
+        for name, arr in cols.items():
+            if arr.size != length:
+                arr = np.full(length, arr[0])
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"PostureSeq.values[{name!r}] must be finite")
+            arr.flags.writeable = False
+            cols[name] = arr
+        object.__setattr__(self, "values", cols)
+
+    def __len__(self) -> int:
+        return int(self.values["x"].size)
+
+    def col(self, name: str) -> FloatArray:
+        return self.values[name]
+
+    @classmethod
+    def from_postures(cls, postures: Sequence[Posture]) -> PostureSeq:
+        if not postures:
+            raise ValueError("PostureSeq.from_postures needs at least one posture")
+        first = postures[0]
+        for p in postures:
+            if (p.base, p.arms, p.anchor) != (first.base, first.arms, first.anchor):
+                raise ValueError("all postures of a sequence must share base, arms and anchor")
+        values = {name: np.array([getattr(p, name) for p in postures], dtype=np.float64) for name in NUMERIC_FIELDS}
+        return cls(first.base, first.arms, first.anchor, values)
+
+    def posture(self, i: int) -> Posture:
+        """The ``i``-th posture as a :class:`Posture`."""
+        kw = {name: float(arr[i]) for name, arr in self.values.items()}
+        return Posture(base=self.base, arms=self.arms, anchor=self.anchor, **kw)
+
+
+# --------------------------------------------------------------------------------------
+# Rotation helpers (vectorised over frames: angles (T,) in radians -> (T, 3, 3))
+# --------------------------------------------------------------------------------------
+def _rot(axis: int, a: FloatArray) -> FloatArray:
+    c, s = np.cos(a), np.sin(a)
+    r = np.zeros((a.size, 3, 3))
+    i, j = {0: (1, 2), 1: (2, 0), 2: (0, 1)}[axis]
+    r[:, axis, axis] = 1.0
+    r[:, i, i] = c
+    r[:, j, j] = c
+    r[:, i, j] = -s
+    r[:, j, i] = s
+    return r
+
+
+def rot_x(a: FloatArray) -> FloatArray:
+    """Rotation about x: +a tilts y (up) towards z (right)."""
+    return _rot(0, a)
+
+
+def rot_y(a: FloatArray) -> FloatArray:
+    """Rotation about y: +a turns x (forward) towards -z (left)."""
+    return _rot(1, a)
+
+
+def rot_z(a: FloatArray) -> FloatArray:
+    """Rotation about z: +a turns x (forward) towards y (up), i.e. swings a
+    hanging segment forwards."""
+    return _rot(2, a)
+
+
+def _mv(r: FloatArray, v: FloatArray | Sequence[float]) -> FloatArray:
+    """Rotate vector(s): ``r`` (T,3,3) times ``v`` (3,) or (T,3) -> (T,3)."""
+    arr = np.asarray(v, dtype=np.float64)
+    if arr.ndim == 1:
+        return np.asarray(r @ arr)
+    return np.einsum("tij,tj->ti", r, arr)
+
+
+def _unit(v: FloatArray) -> FloatArray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return np.asarray(v / np.maximum(n, 1e-12))
+
+
+def _reject(v: FloatArray, axis_unit: FloatArray) -> FloatArray:
+    """Component of ``v`` perpendicular to the unit vector ``axis_unit``."""
+    return np.asarray(v - np.sum(v * axis_unit, axis=-1, keepdims=True) * axis_unit)
+
+
+# --------------------------------------------------------------------------------------
+# Forward kinematics
+# --------------------------------------------------------------------------------------
+_SIDES: tuple[tuple[str, float], ...] = (("l", -1.0), ("r", 1.0))
+"""Side suffix and its lateral sign (left = -z)."""
+
+
+@dataclass
+class _Rig:
+    """Mutable scratch space of one FK solve (internal)."""
+
+    pts: dict[str, FloatArray]
+    rots: dict[str, FloatArray]
+    thumbs: dict[str, FloatArray]
+
+    def transform(self, r: FloatArray, shift: FloatArray | None = None) -> None:
+        for k, p in self.pts.items():
+            q = _mv(r, p)
+            self.pts[k] = q if shift is None else q + shift
+        for k, m in self.rots.items():
+            self.rots[k] = np.asarray(r @ m)
+        for k, t in self.thumbs.items():
+            self.thumbs[k] = _mv(r, t)
+
+    def translate(self, shift: FloatArray) -> None:
+        for k in self.pts:
+            self.pts[k] = self.pts[k] + shift
+
+
+def _core(seq: PostureSeq, dims: BodyDims) -> _Rig:
+    """Joint centres and segment frames, pelvis at the origin, before contacts."""
+    v = {k: np.radians(a) for k, a in seq.values.items()}
+    sgn = 1.0 if seq.base == "supine" else -1.0
+    r_pelvis = rot_z(sgn * v["trunk_pitch"]) @ rot_y(v["pelvis_rotation"])
+    t = len(seq)
+    pts: dict[str, FloatArray] = {"pelvis": np.zeros((t, 3))}
+    rots: dict[str, FloatArray] = {"pelvis": r_pelvis}
+    thumbs: dict[str, FloatArray] = {}
+    for s, lat in _SIDES:
+        hip = _mv(r_pelvis, [0.0, 0.0, lat * dims.hip_width / 2])
+        r_thigh = r_pelvis @ rot_z(v[f"hip_flexion_{s}"]) @ rot_x(-lat * v[f"hip_abduction_{s}"])
+        knee = hip + _mv(r_thigh, [0.0, -dims.thigh, 0.0])
+        r_shank = r_thigh @ rot_z(-v[f"knee_flexion_{s}"])
+        ankle = knee + _mv(r_shank, [0.0, -dims.shank, 0.0])
+        pts[f"hip_{s}"], pts[f"knee_{s}"], pts[f"ankle_{s}"] = hip, knee, ankle
+        rots[f"shank_{s}"] = r_shank
+    lumbar = _mv(r_pelvis, [0.0, LUMBAR_FRAC * dims.trunk, 0.0])
+    r_upper = r_pelvis @ rot_z(-v["spine_flexion"]) @ rot_y(v["trunk_twist"]) @ rot_x(v["trunk_lean"])
+    neck = lumbar + _mv(r_upper, [0.0, (1.0 - LUMBAR_FRAC) * dims.trunk, 0.0])
+    r_head = r_upper @ rot_z(-v["neck_flexion"])
+    head = (
+        neck
+        + _mv(r_upper, [0.0, NECK_PIVOT_FRAC * dims.head_neck, 0.0])
+        + _mv(r_head, [0.0, (1.0 - NECK_PIVOT_FRAC) * dims.head_neck, 0.0])
+    )
+    pts["lumbar"], pts["neck"], pts["head"] = lumbar, neck, head
+    rots["upper"], rots["head"] = r_upper, r_head
+    for s, lat in _SIDES:
+        shoulder = neck + _mv(r_upper, [0.0, 0.0, lat * dims.shoulder_width / 2])
+        pts[f"shoulder_{s}"] = shoulder
+        r_uarm = r_upper @ rot_z(v[f"shoulder_flexion_{s}"]) @ rot_x(-lat * v[f"shoulder_abduction_{s}"])
+        elbow = shoulder + _mv(r_uarm, [0.0, -dims.upper_arm, 0.0])
+        r_farm = r_uarm @ rot_z(v[f"elbow_flexion_{s}"])
+        pts[f"elbow_{s}"] = elbow
+        pts[f"wrist_{s}"] = elbow + _mv(r_farm, [0.0, -dims.forearm, 0.0])
+        # palms face the body: the thumb points forwards from a hanging arm
+        thumbs[s] = _mv(r_farm, [1.0, 0.0, 0.0])
+    return _Rig(pts, rots, thumbs)
+
+
+def _feet(rig: _Rig, seq: PostureSeq, dims: BodyDims) -> None:
+    """Heel, toe and sole points from the shank frames (after any rotation:
+    the flat-foot solution is relative to the current world vertical)."""
+    w = np.clip(seq.values["foot_flat"], 0.0, 1.0)
+    fl, ah = dims.foot_length, dims.ankle_height
+    for s, _lat in _SIDES:
+        r_shank = rig.rots[f"shank_{s}"]
+        sx, sy = r_shank[:, :, 0], r_shank[:, :, 1]
+        flat = np.arctan2(-sx[:, 1], sy[:, 1])
+        d = (1.0 - w) * np.radians(seq.values[f"ankle_{s}"]) + w * flat
+        r_foot = r_shank @ rot_z(d)
+        ankle = rig.pts[f"ankle_{s}"]
+        rig.pts[f"heel_{s}"] = ankle + _mv(r_foot, [-HEEL_BACK_FRAC * fl, -HEEL_DOWN_FRAC * ah, 0.0])
+        rig.pts[f"toe_{s}"] = ankle + _mv(r_foot, [TOE_FWD_FRAC * fl, -TOE_DOWN_FRAC * ah, 0.0])
+        rig.pts[f"sole_heel_{s}"] = ankle + _mv(r_foot, [-HEEL_BACK_FRAC * fl, -ah, 0.0])
+        rig.pts[f"sole_toe_{s}"] = ankle + _mv(r_foot, [TOE_FWD_FRAC * fl, -ah, 0.0])
+
+
+def _mid(rig: _Rig, name: str) -> FloatArray:
+    return (rig.pts[f"{name}_l"] + rig.pts[f"{name}_r"]) / 2.0
+
+
+def _contact_candidates(rig: _Rig, base: Base, dims: BodyDims) -> list[tuple[FloatArray, float]]:
+    if base == "prone":
+        return [
+            (rig.pts["knee_l"], KNEE_FLOOR_H),
+            (rig.pts["knee_r"], KNEE_FLOOR_H),
+            (rig.pts["toe_l"], TOE_FLOOR_H),
+            (rig.pts["toe_r"], TOE_FLOOR_H),
+        ]
+    return [
+        (_mid(rig, "hip"), HIP_LYING_H),
+        (rig.pts["ankle_l"], dims.ankle_height),
+        (rig.pts["ankle_r"], dims.ankle_height),
+    ]
+
+
+def _upper_contact_height(seq: PostureSeq, dims: BodyDims) -> FloatArray:
+    """Height of the shoulder midpoint for the lying bases."""
+    if seq.base == "prone":
+        incline = np.radians(seq.values["upper_arm_incline"])
+        return np.asarray(ELBOW_FLOOR_H + dims.upper_arm * np.cos(incline))
+    return np.full(len(seq), SHOULDER_LYING_H)
+
+
+def solve_contact_rotation(
+    upper: FloatArray, upper_h: FloatArray, candidates: Sequence[tuple[FloatArray, float]]
+) -> FloatArray:
+    """Rotation (rad, about +z through the origin) that rests a lying body on
+    the floor: the ``upper`` point at ``upper_h`` and the first of the
+    ``candidates`` (point, height) to touch while the lower body swings down
+    at its height, with no other candidate below its height.
+
+    For a candidate c with offset v = c - upper in the sagittal (x, y) plane,
+    rotating by d gives the height difference v_x sin d + v_y cos d =
+    R sin(d + phi), solved in closed form (the branch nearer d = 0)."""
+    vx = np.stack([c[:, 0] - upper[:, 0] for c, _ in candidates], axis=1)  # (T, C)
+    vy = np.stack([c[:, 1] - upper[:, 1] for c, _ in candidates], axis=1)
+    want = np.stack([h - upper_h for _, h in candidates], axis=1)
+    radius = np.maximum(np.hypot(vx, vy), 1e-9)
+    phi = np.arctan2(vy, vx)
+    base_angle = np.arcsin(np.clip(want / radius, -1.0, 1.0))
+    d1 = _wrap(base_angle - phi)
+    d2 = _wrap(np.pi - base_angle - phi)
+    delta = np.where(np.abs(d1) <= np.abs(d2), d1, d2)  # (T, C): one solution per candidate
+    # clearance of every candidate k under the solution of candidate j: (T, J, K)
+    sd, cd = np.sin(delta)[:, :, None], np.cos(delta)[:, :, None]
+    clear = vx[:, None, :] * sd + vy[:, None, :] * cd - want[:, None, :]
+    worst = clear.min(axis=2)  # (T, J)
+    valid = worst >= -_CLEARANCE_EPS
+    # the valid solution that rotates least; if none is valid (numerics), the least bad
+    score = np.where(valid, -np.abs(delta), -np.inf)
+    pick = np.where(valid.any(axis=1), np.argmax(score, axis=1), np.argmax(worst, axis=1))
+    return np.asarray(delta[np.arange(delta.shape[0]), pick])
+
+
+def _wrap(a: FloatArray) -> FloatArray:
+    return np.asarray((a + np.pi) % (2 * np.pi) - np.pi)
+
+
+def _place_vertically(rig: _Rig, seq: PostureSeq, dims: BodyDims) -> FloatArray:
+    """Solve pitch and height from the contacts; returns the pitch change (rad)."""
+    t = len(seq)
+    delta = np.zeros(t)
+    if seq.base == "standing":
+        soles = np.stack([rig.pts[f"sole_{p}_{s}"][:, 1] for p in ("heel", "toe") for s, _ in _SIDES], axis=1)
+        rig.translate(np.stack([np.zeros(t), -soles.min(axis=1), np.zeros(t)], axis=1))
+        return delta
+    upper_h = _upper_contact_height(seq, dims)
+    delta = solve_contact_rotation(_mid(rig, "shoulder"), upper_h, _contact_candidates(rig, seq.base, dims))
+    rig.transform(rot_z(delta))
+    _feet(rig, seq, dims)
+    shift = upper_h - _mid(rig, "shoulder")[:, 1]
+    rig.translate(np.stack([np.zeros(t), shift, np.zeros(t)], axis=1))
+    return delta
+
+
+def _world_arms(rig: _Rig, seq: PostureSeq, dims: BodyDims) -> None:
+    """Arms built in world terms for the lying bases (after placement)."""
+    t = len(seq)
+    if seq.arms == "forearms":
+        incline = np.radians(seq.values["upper_arm_incline"])
+        inward = math.radians(FOREARM_INWARD_DEG)
+        for s, lat in _SIDES:
+            sh = rig.pts[f"shoulder_{s}"]
+            elbow = sh + dims.upper_arm * np.stack([np.sin(incline), -np.cos(incline), np.zeros(t)], axis=1)
+            fdir = _unit(
+                np.stack(
+                    [
+                        np.full(t, dims.forearm * math.cos(inward)),
+                        np.full(t, WRIST_FLOOR_H - ELBOW_FLOOR_H),
+                        np.full(t, -lat * dims.forearm * math.sin(inward)),
+                    ],
+                    axis=1,
+                )
+            )
+            rig.pts[f"elbow_{s}"] = elbow
+            rig.pts[f"wrist_{s}"] = elbow + dims.forearm * fdir
+            rig.thumbs[s] = np.tile([0.0, 1.0, 0.0], (t, 1))  # fists, thumbs up
+    elif seq.arms == "alongside":
+        spread = math.radians(ARM_ALONGSIDE_ABDUCTION_DEG)
+        for s, lat in _SIDES:
+            sh = rig.pts[f"shoulder_{s}"]
+            hdir = np.array([math.cos(spread), 0.0, lat * math.sin(spread)])
+            drop_e = np.clip(sh[:, 1] - ARM_LYING_H, 0.0, dims.upper_arm * 0.99)
+            horiz_e = np.sqrt(dims.upper_arm**2 - drop_e**2)
+            elbow = sh + horiz_e[:, None] * hdir - np.outer(drop_e, [0.0, 1.0, 0.0])
+            wrist = elbow + dims.forearm * hdir
+            rig.pts[f"elbow_{s}"] = elbow
+            rig.pts[f"wrist_{s}"] = wrist
+            rig.thumbs[s] = np.tile([0.0, 0.0, -lat], (t, 1))  # palms down: thumbs medial
+
+
+def _anchor_point(rig: _Rig, anchor: Anchor) -> FloatArray:
+    if anchor == "feet":
+        return _mid(rig, "ankle")
+    if anchor == "shoulders":
+        return _mid(rig, "shoulder")
+    return rig.pts["pelvis"]
+
+
+def _two_link(
+    root: FloatArray, target: FloatArray, a: float, b: float, pole: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Two-link IK: elbow and wrist for a shoulder ``root`` reaching ``target``
+    with segment lengths a, b; the elbow bends towards ``pole``. Out-of-reach
+    targets are approached along the straight arm."""
+    d_vec = target - root
+    d = np.linalg.norm(d_vec, axis=1)
+    u = _unit(d_vec)
+    dc = np.clip(d, abs(a - b) + 1e-6, (a + b) * (1.0 - 1e-6))
+    along = (a * a - b * b + dc * dc) / (2.0 * dc)
+    h = np.sqrt(np.maximum(a * a - along * along, 0.0))
+    n = _reject(pole - root, u)
+    fallback = _reject(np.tile([0.0, -1.0, 0.0], (root.shape[0], 1)), u)
+    small = np.linalg.norm(n, axis=1) < 1e-9
+    n = _unit(np.where(small[:, None], fallback, n))
+    elbow = root + u * along[:, None] + n * h[:, None]
+    wrist = root + u * dc[:, None]
+    return elbow, wrist
+
+
+def _grip(rig: _Rig, seq: PostureSeq, dims: BodyDims) -> None:
+    """Pull the hands towards their grip targets (world frame, after placement)."""
+    v = seq.values
+    w_point, w_l, w_r, w_both = v["grip_point"], v["grip_shin_l"], v["grip_shin_r"], v["grip_shins"]
+    total = np.clip(w_point + w_l + w_r + w_both, 0.0, None)
+    active = total > 1e-9
+    if not np.any(active):
+        return
+    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-12), 1.0)
+    wp, wl, wr, wb = (np.clip(w, 0.0, None) * scale for w in (w_point, w_l, w_r, w_both))
+    shoulder_axis = rig.pts["shoulder_r"] - rig.pts["shoulder_l"]
+    shoulder_axis[:, 1] = 0.0
+    lat_sh = _unit(shoulder_axis)
+    lat_hip = _unit(rig.pts["hip_r"] - rig.pts["hip_l"])
+    point = np.stack([v["grip_x"], v["grip_y"], v["grip_z"]], axis=1)
+    shin = {s: rig.pts[f"knee_{s}"] + 0.35 * (rig.pts[f"ankle_{s}"] - rig.pts[f"knee_{s}"]) for s, _ in _SIDES}
+    around = 0.5 * dims.hand_breadth + 0.02  # hands wrap a shin ~4 cm either side of its axis
+    for s, lat in _SIDES:
+        wrist0 = rig.pts[f"wrist_{s}"]
+        target = (
+            wrist0 * (1.0 - (wp + wl + wr + wb))[:, None]
+            + wp[:, None] * (point + lat * lat_sh * (v["grip_spread"] / 2.0)[:, None])
+            + wl[:, None] * (shin["l"] + lat * lat_hip * around)
+            + wr[:, None] * (shin["r"] + lat * lat_hip * around)
+            + wb[:, None] * shin[s]
+        )
+        elbow, wrist = _two_link(rig.pts[f"shoulder_{s}"], target, dims.upper_arm, dims.forearm, rig.pts[f"elbow_{s}"])
+        rig.pts[f"elbow_{s}"] = np.where(active[:, None], elbow, rig.pts[f"elbow_{s}"])
+        rig.pts[f"wrist_{s}"] = np.where(active[:, None], wrist, wrist0)
+
+
+def _hands(rig: _Rig, dims: BodyDims) -> dict[Landmark, FloatArray]:
+    out: dict[Landmark, FloatArray] = {}
+    hl, hb = dims.hand, dims.hand_breadth
+    for s, _lat in _SIDES:
+        side = "LEFT" if s == "l" else "RIGHT"
+        wrist = rig.pts[f"wrist_{s}"]
+        axis = _unit(wrist - rig.pts[f"elbow_{s}"])
+        thumb = _reject(rig.thumbs[s], axis)
+        bad = np.linalg.norm(thumb, axis=1) < 1e-6
+        thumb = _unit(np.where(bad[:, None], _reject(np.tile([0.0, 1.0, 0.0], (wrist.shape[0], 1)), axis), thumb))
+        out[Landmark[f"{side}_INDEX"]] = wrist + axis * (HAND_INDEX_FRAC * hl) + thumb * (HAND_KNUCKLE_SPREAD * hb)
+        out[Landmark[f"{side}_PINKY"]] = wrist + axis * (HAND_PINKY_FRAC * hl) - thumb * (HAND_KNUCKLE_SPREAD * hb)
+        out[Landmark[f"{side}_THUMB"]] = wrist + axis * (HAND_THUMB_FRAC * hl) + thumb * (HAND_THUMB_SPREAD * hb)
+    return out
+
+
+def _assemble(rig: _Rig, dims: BodyDims) -> FloatArray:
+    t = rig.pts["pelvis"].shape[0]
+    out = np.zeros((t, NUM_LANDMARKS, 3))
+    r_head = rig.rots["head"]
+    for lm, (fx, fy, fz) in _FACE_POINTS.items():
+        out[:, lm] = rig.pts["head"] + _mv(r_head, [fx * dims.head_radius, fy * dims.head_radius, fz * dims.head_radius])
+    for s, _lat in _SIDES:
+        side = "LEFT" if s == "l" else "RIGHT"
+        for joint, key in (
+            ("SHOULDER", "shoulder"),
+            ("ELBOW", "elbow"),
+            ("WRIST", "wrist"),
+            ("HIP", "hip"),
+            ("KNEE", "knee"),
+            ("ANKLE", "ankle"),
+            ("HEEL", "heel"),
+            ("FOOT_INDEX", "toe"),
+        ):
+            out[:, Landmark[f"{side}_{joint}"]] = rig.pts[f"{key}_{s}"]
+    for lm, p in _hands(rig, dims).items():
+        out[:, lm] = p
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Kinematics:
+    """The result of a forward-kinematics solve.
+
+    ``points``: (T, 33, 3) landmark positions (internal world frame, metres);
+    ``pitch``: (T,) the trunk pitch actually used (degrees; solved from the
+    contacts for lying bases); ``soles``: (T, 4, 3) heel and toe sole points
+    (left heel, left toe, right heel, right toe).
+    """
+
+    points: FloatArray
+    pitch: FloatArray
+    soles: FloatArray
+
+
+def solve(seq: PostureSeq, dims: BodyDims) -> Kinematics:
+    """Forward kinematics with floor contacts for a whole sequence (vectorised)."""
+    rig = _core(seq, dims)
+    _feet(rig, seq, dims)
+    delta = _place_vertically(rig, seq, dims)
+    _world_arms(rig, seq, dims)
+    heading = rot_y(np.radians(seq.values["heading"]))
+    rig.transform(heading)
+    anchor = _anchor_point(rig, seq.anchor)
+    t = len(seq)
+    shift = np.stack([seq.values["x"] - anchor[:, 0], np.zeros(t), seq.values["z"] - anchor[:, 2]], axis=1)
+    rig.translate(shift)
+    _grip(rig, seq, dims)
+    points = _assemble(rig, dims)
+    sgn = 1.0 if seq.base == "supine" else -1.0
+    pitch = seq.values["trunk_pitch"] + sgn * np.degrees(delta)
+    soles = np.stack([rig.pts[f"sole_{p}_{s}"] for s, _ in _SIDES for p in ("heel", "toe")], axis=1)
+    for arr in (points, pitch, soles):
+        arr.flags.writeable = False
+    return Kinematics(points=points, pitch=np.asarray(pitch), soles=soles)
+
+
+def forward_kinematics_seq(seq: PostureSeq, dims: BodyDims) -> FloatArray:
+    """(T, 33, 3) landmark positions in metres for a posture sequence."""
+    return solve(seq, dims).points
+
+
+def forward_kinematics(posture: Posture, dims: BodyDims) -> FloatArray:
+    """(33, 3) landmark positions in metres (internal world frame: y up,
+    floor at y = 0) for one posture."""
+    return np.array(solve(PostureSeq.from_postures([posture]), dims).points[0])
+
+
+def supine_knee_bent_hip_flexion(dims: BodyDims, knee_flexion_deg: float) -> float:
+    """Hip flexion (deg) that rests a bent leg's foot flat on the floor while
+    lying on the back (shoulders and pelvis on the floor).
+
+    The trunk rises by ``tilt`` from the shoulders to the hips (they rest at
+    different heights); the thigh then points along (cos g, sin g) and the
+    shank along (cos(g - k), sin(g - k)) with g = f + tilt. The ankle height
+    ``HIP_LYING_H + a sin g + b sin(g - k)`` must equal the ankle height,
+    i.e. ``(a + b cos k) sin g - b sin k cos g = d`` -> closed form."""
+    a, b = dims.thigh, dims.shank
+    k = math.radians(knee_flexion_deg)
+    d = dims.ankle_height - HIP_LYING_H
+    p, q = a + b * math.cos(k), b * math.sin(k)
+    radius = math.hypot(p, q)
+    phi = math.atan2(q, p)
+    g = phi + math.asin(max(-1.0, min(1.0, d / radius)))
+    return math.degrees(g - supine_trunk_tilt(dims))
+
+
+def supine_trunk_tilt(dims: BodyDims) -> float:
+    """Angle (rad) by which the trunk of a body lying on its back rises from
+    the shoulders to the hips (the two rest at different heights)."""
+    return math.asin((HIP_LYING_H - SHOULDER_LYING_H) / dims.trunk)
+
+
+def supine_straight_leg_hip_flexion(dims: BodyDims) -> float:
+    """Hip flexion (deg, slightly negative) of a straight leg resting on the
+    floor: the ankle at its resting height, the hip at :data:`HIP_LYING_H`."""
+    g = math.asin((dims.ankle_height - HIP_LYING_H) / dims.leg_length)
+    return math.degrees(g - supine_trunk_tilt(dims))

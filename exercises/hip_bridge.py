@@ -1,0 +1,565 @@
+"""Hip bridge (supine, knees bent, feet flat), filmed side-on; a front view
+(camera at the feet or the head) is judged for ``hips_uneven``.
+
+Rules (all thresholds in :class:`HipBridgeConfig`, each with its reason):
+
+* **Measure** (side view, near side): ``hip_bend``, the signed bend of the
+  shoulder-hip-knee chain at the hip: 0 = shoulders, hips and knees in one
+  straight line (the top of a good bridge), negative = hips below that line
+  (about -40 lying with the knees at 90 degrees), positive = hips pushed
+  above it (lumbar hyperextension).
+* **Rep state machine** ``setup``/``down``/``rising``/``top``/``lowering`` on
+  the rep progress ``p = (hip_bend - rest) / (0 - rest)``, where ``rest`` is
+  the user's own resting bend (learnt while ``down``), so foot placement and
+  body shape do not move the thresholds. Hysteresis: rising at p >= 0.3,
+  back down at p < 0.15; ``top`` once the hips stop rising (still within 3
+  degrees for 0.25 s) at p >= 0.5; ``lowering`` when they drop 6 degrees
+  below the rep's peak. A rep counts when it comes back ``down`` after a
+  peak of p >= 0.5, seen throughout (no long visibility gap). A rise that
+  never gets halfway is not counted (and is flagged ``hips_too_low``).
+* ``hips_too_low``: the peak stays more than 12 degrees short of straight;
+  ``back_overarched``: more than 12 degrees past straight. Judged live while
+  at the top and, for reps too quick to be debounced, latched for 0.45 s
+  once the peak is known.
+* ``feet_too_far`` / ``feet_too_close``: knee angle (hip-knee-ankle) at rest
+  above 120 or below 60 degrees. The standard bridge starts at ~90 degrees
+  (Lehecka et al. 2017, Int J Sports Phys Ther 12(4):543); with the feet far
+  (knee flexion 40-60 degrees, knee angle 120-140) the hamstrings and
+  erector spinae take over from the gluteus maximus (Ho et al. 2020, Res
+  Sports Med, doi:10.1080/15438627.2020.1777552), and with the heels under
+  the buttocks the hips cannot extend fully. Judged at rest, kept through
+  the rep (the feet do not move mid-rep).
+* ``hips_uneven`` (front view only): hip line tilted more than 10 degrees
+  against the shoulder line while the hips are up (one side dropping or the
+  pelvis rotating).
+* **Top hold**: the time the hips stay within 3 degrees of the rep's peak;
+  each rep's is in its record, ``top_hold_target_s`` (2 s) is the target.
+  ``hold_s`` is the total top time with good form.
+
+Score: ``clamp(100 * sum(rep quality) / target reps - 5 * fault episodes, 0,
+100)`` where a rep's quality is 0 if it had a fault, else
+``min(1, top hold / top_hold_target_s)``; at most 20 points off per fault
+code, ``not_visible`` not deducted (:data:`SCORE_FORMULA`). Default target:
+10 reps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
+from coach.landmarks import Landmark, Side, sided
+from coach.registry import register
+from exercises._floor import (
+    FloorAnalyzer,
+    FloorConfig,
+    Judgement,
+    Latch,
+    Median,
+    Stillness,
+    View,
+    angle_deg,
+    bend_deg,
+    clamp,
+    dist,
+    incline_from_horizontal,
+    set_score,
+)
+
+HIPS_TOO_LOW = "hips_too_low"
+BACK_OVERARCHED = "back_overarched"
+FEET_TOO_FAR = "feet_too_far"
+FEET_TOO_CLOSE = "feet_too_close"
+HIPS_UNEVEN = "hips_uneven"
+
+SCORE_FORMULA = (
+    "score = clamp(100 * sum(rep quality) / target reps - 5 per fault episode (at most 20 per fault code; "
+    "not_visible not counted), 0, 100); rep quality = 0 with a fault, else min(1, top hold / top-hold target)"
+)
+
+UP_PHASES = ("rising", "top", "lowering")
+
+
+@dataclass(frozen=True)
+class HipBridgeConfig(FloorConfig):
+    """Hip bridge thresholds (degrees, fractions of the rep, seconds)."""
+
+    # -- position ------------------------------------------------------------------
+    lying_on_deg: float = 50.0
+    """Shoulder-hip line within 50 degrees of horizontal: lying down (at the
+    top of a bridge the trunk rises ~20-35 degrees; sitting or standing is
+    60-90)."""
+    lying_off_deg: float = 60.0
+    """...no longer lying beyond 60 degrees."""
+    knees_bent_on_deg: float = 150.0
+    """Knee angle at most 150 degrees: knees bent, feet on the floor. Straight
+    legs are not a bridge setup."""
+    knees_bent_off_deg: float = 160.0
+    """...legs straight beyond 160 degrees."""
+
+    # -- rep detection ---------------------------------------------------------------
+    rest_default_deg: float = -40.0
+    """Resting hip bend assumed until the user's own is seen: lying with the
+    knees at 90 degrees the thigh rises ~40 degrees from the trunk line."""
+    rest_min_deg: float = -75.0
+    """Learnt resting bend clamped to -75..-15 degrees: anything outside is
+    not a resting bridge setup (mis-tracking)."""
+    rest_max_deg: float = -15.0
+    """Upper clamp of the learnt resting bend (see ``rest_min_deg``)."""
+    rest_tau_s: float = 1.0
+    """Time constant for learning the resting bend while ``down``."""
+    rise_on: float = 0.3
+    """Rep progress at which the hips are rising (30 % of the way from rest to
+    a straight line): well above the resting wobble."""
+    down_on: float = 0.15
+    """Below 15 % progress the hips are back down (hysteresis with
+    ``rise_on``)."""
+    top_min: float = 0.5
+    """A rep counts only if it got at least halfway to a straight line; less
+    is an aborted rise, not a rep."""
+    top_still_s: float = 0.25
+    """The hips are at the top once they stop rising: still for 0.25 s..."""
+    top_still_deg: float = 3.0
+    """...within 3 degrees (3x the filtered hip-angle jitter)."""
+    top_drop_deg: float = 6.0
+    """Dropping 6 degrees below the rep's peak starts the lowering."""
+    top_band_deg: float = 3.0
+    """Top hold = time within 3 degrees of the rep's peak."""
+
+    # -- faults ----------------------------------------------------------------------
+    too_low_on_deg: float = -12.0
+    """Peak more than 12 degrees short of a straight shoulder-hip-knee line:
+    hips not high enough (the cue is a straight line from shoulders to knees;
+    12 degrees is clearly visible and above 2D-landmark noise)."""
+    too_low_off_deg: float = -8.0
+    """...cleared within 8 degrees of straight."""
+    overarch_on_deg: float = 12.0
+    """More than 12 degrees past straight: the hips are pushed up by arching
+    the lower back (lumbar hyperextension), not by the glutes."""
+    overarch_off_deg: float = 8.0
+    """...cleared below 8 degrees."""
+    rep_fault_latch_s: float = 0.45
+    """A rep-level fault found when the peak is known is held this long so the
+    debouncer (``fault_on_s``) reports it even for a quick rep."""
+    feet_far_on_deg: float = 120.0
+    """Knee angle at rest above 120 degrees (knee flexion below 60): feet too
+    far, hamstring-dominant bridge (Ho et al. 2020)."""
+    feet_far_off_deg: float = 112.0
+    """...cleared below 112 degrees."""
+    feet_close_on_deg: float = 60.0
+    """Knee angle at rest below 60 degrees (knee flexion above 120): heels
+    jammed under the buttocks, beyond the studied 40-120 degree flexion range
+    and blocking full hip extension."""
+    feet_close_off_deg: float = 68.0
+    """...cleared above 68 degrees."""
+    uneven_on_deg: float = 10.0
+    """Front view: hip line tilted more than 10 degrees against the shoulder
+    line while the hips are up - one side drops (pelvic rotation)."""
+    uneven_off_deg: float = 6.0
+    """...cleared below 6 degrees."""
+
+    # -- front view rep detection -------------------------------------------------------
+    front_rise_on: float = 0.25
+    """Front view: hips risen 0.25 shoulder widths above rest = rising."""
+    front_down_on: float = 0.1
+    """Front view: back within 0.1 shoulder widths of rest = down."""
+    front_top_min: float = 0.4
+    """Front view: a rep counts if the hips rose at least 0.4 shoulder widths."""
+    front_drop: float = 0.08
+    """Front view: dropping 0.08 shoulder widths below the peak = lowering."""
+
+    # -- targets ---------------------------------------------------------------------
+    top_hold_target_s: float = 2.0
+    """Hold at the top 2 s per rep (a common bridge prescription is a 2-5 s
+    pause with the glutes squeezed)."""
+    default_target_reps: float = 10.0
+    """Reps per set when no target is given (10-15 per set is the usual
+    rehabilitation prescription, ACSM endurance range)."""
+
+
+@dataclass
+class _Rep:
+    start: float
+    peak: float = -math.inf
+    peak_p: float = -math.inf
+    top_s: float = 0.0
+    tainted: bool = False
+    faults: set[str] = field(default_factory=set)
+    knee_angle: float = math.nan
+    max_tilt: float = 0.0
+    last_t: float | None = None
+    last_in_band: bool = False
+    trace: list[tuple[float, float]] = field(default_factory=list)
+
+
+@register("hip_bridge", "hip bridge reps, side view: hip line at the top, foot placement; top hold time")
+class HipBridgeAnalyzer(FloorAnalyzer):
+    """Hip bridge analyzer (streaming rep state machine)."""
+
+    name: ClassVar[str] = "hip_bridge"
+    KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "hip", "knee", "ankle")
+    PRIORITY: ClassVar[tuple[str, ...]] = (
+        NOT_VISIBLE, BACK_OVERARCHED, HIPS_TOO_LOW, HIPS_UNEVEN, FEET_TOO_FAR, FEET_TOO_CLOSE,
+    )
+    CUES: ClassVar[dict[str, str]] = {
+        BACK_OVERARCHED: "Don't arch your back: lift with your glutes, ribs down",
+        HIPS_TOO_LOW: "Lift your hips higher, in line with your knees",
+        HIPS_UNEVEN: "Keep your hips level",
+        FEET_TOO_FAR: "Walk your feet closer to your hips",
+        FEET_TOO_CLOSE: "Move your feet a little further from your hips",
+    }
+    FAULT_JOINTS: ClassVar[dict[str, tuple[str, ...]]] = {
+        BACK_OVERARCHED: ("hip",),
+        HIPS_TOO_LOW: ("hip",),
+        HIPS_UNEVEN: ("left_hip", "right_hip"),
+        FEET_TOO_FAR: ("knee", "ankle"),
+        FEET_TOO_CLOSE: ("knee", "ankle"),
+    }
+    ALLOW_FRONT_VIEW: ClassVar[bool] = True
+
+    def __init__(self, config: HipBridgeConfig | None = None, target: float | None = None) -> None:
+        self.config = config or HipBridgeConfig()
+        self.target = float(target) if target is not None and target > 0 else self.config.default_target_reps
+        super().__init__(self.config)
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        c = self.config
+        n = c.median_frames
+        self._m_bend = Median(n)
+        self._m_knee = Median(n)
+        self._m_lying = Median(n)
+        self._m_tilt = Median(n)
+        self._m_front = Median(n)
+        self._lying = Latch(c.lying_on_deg, c.lying_off_deg, above=False)
+        self._bent = Latch(c.knees_bent_on_deg, c.knees_bent_off_deg, above=False)
+        self._far = Latch(c.feet_far_on_deg, c.feet_far_off_deg, above=True)
+        self._close = Latch(c.feet_close_on_deg, c.feet_close_off_deg, above=False)
+        self._low = Latch(c.too_low_on_deg, c.too_low_off_deg, above=False)
+        self._arch = Latch(c.overarch_on_deg, c.overarch_off_deg, above=True)
+        self._uneven = Latch(c.uneven_on_deg, c.uneven_off_deg, above=True)
+        self._still = Stillness(c.top_still_s, c.top_still_deg)
+        self._phase = "setup"
+        self._rest: float | None = None
+        self._front_rest: float | None = None
+        self._rep: _Rep | None = None
+        self._records: list[RepRecord] = []
+        self._count = 0
+        self._hold = 0.0
+        self._feet_raw: list[str] = []
+        self._last_knee = math.nan
+        self._latched: dict[str, float] = {}  # code -> latched until
+        self._mode_front: bool | None = None
+
+    # -- hooks -----------------------------------------------------------------------
+    def _reps(self) -> int:
+        return self._count
+
+    def _hold_total(self) -> float:
+        return self._hold
+
+    def _front_ok(self, view: View) -> bool:
+        c = self.config
+        need = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+        thr = c.vis_off if self._gate.open else c.vis_on
+        return all(view.seen(lm, thr, c.frame_margin) for lm in need)
+
+    def _clear_filters(self) -> None:
+        for m in (self._m_bend, self._m_knee, self._m_lying, self._m_tilt, self._m_front):
+            m.clear()
+        self._still.clear()
+
+    def _restart(self, t_last: float) -> None:
+        self._clear_filters()
+        if self._rep is not None:
+            self._rep.tainted = True
+        self._latched.clear()
+
+    def _blind(self, t: float, dt: float) -> str:
+        rep = self._rep
+        if rep is not None:
+            rep.last_t = None  # unseen time never counts as top hold
+            if self._blind_since is not None and t - self._blind_since > self.config.hold_grace_s:
+                rep.tainted = True  # part of this rep was not seen: it will not count
+        return self._phase
+
+    # -- judging ----------------------------------------------------------------------
+    def _judge(self, view: View, side: Side, t: float, dt: float, front: bool) -> Judgement:
+        if self._mode_front is not None and self._mode_front != front:
+            # the view changed: the two modes' measures are not comparable
+            self._clear_filters()
+            if self._rep is not None:
+                self._rep.tainted = True
+            self._phase = "setup"
+        self._mode_front = front
+        if front:
+            return self._judge_front(view, t, dt)
+        return self._judge_side(view, side, t, dt)
+
+    def _judge_side(self, view: View, side: Side, t: float, dt: float) -> Judgement:
+        c = self.config
+        sh = view.p(sided(side, "shoulder"))
+        hp = view.p(sided(side, "hip"))
+        kn = view.p(sided(side, "knee"))
+        an = view.p(sided(side, "ankle"))
+        bend = self._m_bend.push(bend_deg(sh, hp, kn))
+        knee = self._m_knee.push(angle_deg(hp, kn, an))
+        lying_deg = self._m_lying.push(incline_from_horizontal(sh, hp))
+        lying = self._lying.update(lying_deg)
+        bent = self._bent.update(knee)
+        knees_up = kn[1] < hp[1]
+        in_pos = lying and bent and knees_up
+
+        rest = self._rest if self._rest is not None else c.rest_default_deg
+        p = (bend - rest) / (0.0 - rest) if math.isfinite(bend) else math.nan
+
+        setup_cue = None
+        if not in_pos:
+            setup_cue = "Lie on your back, knees bent, feet flat, side-on to the camera"
+        raw: list[str] = []
+        up_now = self._phase in UP_PHASES
+        if in_pos or up_now:
+            self._step(t, p, bend, self._still.push(t, bend), down_level=c.down_on, rise=c.rise_on,
+                       top_min=c.top_min, drop_by=c.top_drop_deg)
+        elif self._phase != "setup":
+            self._phase = "setup"
+        if self._phase in ("setup", "down") and in_pos and math.isfinite(bend) and bend < c.rest_max_deg:
+            self._learn_rest(bend, dt)
+
+        # foot placement: judged at rest, kept through the rep
+        if in_pos and self._phase in ("setup", "down"):
+            self._feet_raw = []
+            if self._far.update(knee):
+                self._feet_raw.append(FEET_TOO_FAR)
+            if self._close.update(knee):
+                self._feet_raw.append(FEET_TOO_CLOSE)
+            self._last_knee = knee
+        raw.extend(self._feet_raw)
+
+        # hip line, live
+        if self._phase in UP_PHASES and math.isfinite(bend):
+            if self._arch.update(bend):
+                raw.append(BACK_OVERARCHED)
+            if self._phase == "top" and self._low.update(bend):
+                raw.append(HIPS_TOO_LOW)
+        else:
+            self._arch.reset()
+            self._low.reset()
+        raw = self._with_latched(t, raw)
+        self._track_rep(t, bend, self._phase == "top" and not raw)
+
+        metrics = {
+            "hip_bend": bend,
+            "knee_angle": knee,
+            "progress": p,
+            "rest_bend": rest,
+            "trunk_incline": lying_deg,
+            "top_hold_s": self._rep.top_s if self._rep is not None else 0.0,
+        }
+        return Judgement(self._phase, raw, metrics, setup_cue if self._phase == "setup" else None)
+
+    def _judge_front(self, view: View, t: float, dt: float) -> Judgement:
+        c = self.config
+        ls, rs = view.p(Landmark.LEFT_SHOULDER), view.p(Landmark.RIGHT_SHOULDER)
+        lh, rh = view.p(Landmark.LEFT_HIP), view.p(Landmark.RIGHT_HIP)
+        width = dist(ls, rs)
+        sy = 0.5 * (ls[1] + rs[1])
+        hy = 0.5 * (lh[1] + rh[1])
+        lift = self._m_front.push((sy - hy) / width if width > 1e-9 else math.nan)
+        tilt = self._m_tilt.push(_line_angle(ls, rs, lh, rh))
+        if self._front_rest is None and math.isfinite(lift):
+            self._front_rest = lift
+        rest = self._front_rest if self._front_rest is not None else 0.0
+        rise = lift - rest
+        still = self._still.push(t, lift * c.top_still_deg / (c.front_drop / 2.0))
+        self._step(t, rise, lift, still, down_level=c.front_down_on, rise=c.front_rise_on,
+                   top_min=c.front_top_min, drop_by=c.front_drop)
+        if self._phase in ("setup", "down") and math.isfinite(lift) and self._front_rest is not None:
+            a = 1.0 - math.exp(-dt / c.rest_tau_s) if dt > 0 else 0.0
+            self._front_rest += a * (lift - self._front_rest)
+        raw: list[str] = []
+        if self._phase in UP_PHASES and self._uneven.update(tilt):
+            raw.append(HIPS_UNEVEN)
+        elif self._phase not in UP_PHASES:
+            self._uneven.reset()
+        raw = self._with_latched(t, raw)
+        if self._rep is not None and math.isfinite(tilt):
+            self._rep.max_tilt = max(self._rep.max_tilt, tilt)
+        self._track_rep(t, lift, self._phase == "top" and not raw, band=c.front_drop / 2.0)
+        metrics = {"hip_tilt": tilt, "hip_lift": rise}
+        return Judgement(self._phase, raw, metrics, None, side_label="front")
+
+    # -- state machine ------------------------------------------------------------------
+    def _step(self, t: float, p: float, value: float, still: bool, down_level: float, rise: float,
+              top_min: float, drop_by: float) -> None:
+        """One step of ``setup/down/rising/top/lowering`` on progress ``p``
+        (``value`` is the measure itself, ``drop_by`` how far below the rep's
+        peak it must fall to start lowering)."""
+        if not (math.isfinite(p) and math.isfinite(value)):
+            return
+        peak = self._rep.peak if self._rep is not None else -math.inf
+        drop = value <= peak - drop_by
+        ph = self._phase
+        if ph == "setup":
+            self._phase = "down" if p < rise else "setup"
+        elif ph == "down":
+            if p >= rise:
+                self._phase = "rising"
+                self._rep = _Rep(start=t, knee_angle=self._last_knee)
+        elif ph == "rising":
+            if self._rep is not None and p >= top_min and still:
+                self._phase = "top"
+            elif drop:
+                self._phase = "lowering"
+                self._peak_known(t)
+            elif p < down_level:
+                self._finish(t)
+        elif ph == "top":
+            if drop:
+                self._phase = "lowering"
+                self._peak_known(t)
+            elif p < down_level:
+                self._peak_known(t)
+                self._finish(t)
+        elif ph == "lowering":
+            if p < down_level:
+                self._finish(t)
+            elif value >= peak - 0.5 * drop_by:
+                self._phase = "rising"  # went back up: same rep
+        if self._rep is not None and self._phase in UP_PHASES and math.isfinite(value) and value > self._rep.peak:
+            self._rep.peak = value
+            self._rep.peak_p = p
+
+    def _peak_known(self, t: float) -> None:
+        """Lowering starts: the rep's peak is known; latch its faults."""
+        rep = self._rep
+        if rep is None or self._mode_front:
+            return
+        c = self.config
+        until = t + c.rep_fault_latch_s
+        if rep.peak < c.too_low_on_deg:
+            self._latched[HIPS_TOO_LOW] = until
+            rep.faults.add(HIPS_TOO_LOW)
+        if rep.peak > c.overarch_on_deg:
+            self._latched[BACK_OVERARCHED] = until
+            rep.faults.add(BACK_OVERARCHED)
+
+    def _with_latched(self, t: float, raw: list[str]) -> list[str]:
+        for code, until in list(self._latched.items()):
+            if t <= until:
+                if code not in raw:
+                    raw.append(code)
+            else:
+                del self._latched[code]
+        if self._rep is not None:
+            self._rep.faults.update(raw)
+        return raw
+
+    def _learn_rest(self, bend: float, dt: float) -> None:
+        c = self.config
+        b = clamp(bend, c.rest_min_deg, c.rest_max_deg)
+        if self._rest is None:
+            self._rest = b
+        else:
+            a = 1.0 - math.exp(-dt / c.rest_tau_s) if dt > 0 else 0.0
+            self._rest += a * (b - self._rest)
+
+    def _track_rep(self, t: float, value: float, good_top: bool, band: float | None = None) -> None:
+        """Top-hold time of the rep in progress: time within ``top_band_deg``
+        of its peak so far (re-checked when the peak rises), counted only
+        between seen frames."""
+        rep = self._rep
+        if rep is None or self._phase not in UP_PHASES or not math.isfinite(value):
+            return
+        b = self.config.top_band_deg if band is None else band
+        rep.trace.append((t, value))
+        in_band = value >= rep.peak - b
+        if rep.last_t is not None and in_band and rep.last_in_band and self._phase != "rising":
+            step = t - rep.last_t
+            if 0.0 < step <= self.config.max_frame_gap_s:
+                rep.top_s += step
+                if good_top:
+                    self._hold += step
+        rep.last_t = t
+        rep.last_in_band = in_band
+
+    def _finish(self, t: float) -> None:
+        """Back down: count the rep if it was complete and seen."""
+        rep = self._rep
+        self._phase = "down"
+        self._rep = None
+        self._still.clear()
+        if rep is None:
+            return
+        c = self.config
+        front = bool(self._mode_front)
+        top_min = c.front_top_min if front else c.top_min
+        complete = rep.peak_p >= top_min
+        if not complete and not front and not rep.tainted:
+            # an aborted rise: flag it, but it is not a rep
+            self._latched[HIPS_TOO_LOW] = t + c.rep_fault_latch_s
+            return
+        if not complete or rep.tainted:
+            return
+        # top hold: recomputed over the whole rep against its final peak
+        band = c.front_drop / 2.0 if front else c.top_band_deg
+        top_s = 0.0
+        for (t0, v0), (t1, v1) in zip(rep.trace, rep.trace[1:], strict=False):
+            if v0 >= rep.peak - band and v1 >= rep.peak - band and 0.0 < t1 - t0 <= c.max_frame_gap_s:
+                top_s += t1 - t0
+        faults = tuple(code for code in self.PRIORITY if code in rep.faults)
+        quality = 0.0 if faults else min(1.0, top_s / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
+        events = [e for e in self._faults.events(t) if e.end >= rep.start and e.start <= t]
+        measures: dict[str, float] = {"top_hold_s": top_s, "knee_angle": rep.knee_angle}
+        if front:
+            measures["max_hip_tilt"] = rep.max_tilt
+            measures["peak_hip_lift"] = rep.peak
+        else:
+            measures["peak_hip_bend"] = rep.peak
+        self._count += 1
+        self._records.append(RepRecord(
+            index=self._count, kind="rep", start=rep.start, end=t,
+            score=set_score(quality, events, c.fault_deduction, c.max_deduction_per_code),
+            faults=faults, side="front" if front else self._sides.side, good=not faults,
+            measures=measures,
+        ))
+
+    # -- summary -------------------------------------------------------------------------
+    def summary(self) -> SetSummary:
+        c = self.config
+        quality = sum(
+            0.0 if r.faults else min(1.0, r.measures.get("top_hold_s", 0.0) / c.top_hold_target_s)
+            if c.top_hold_target_s > 0 else 1.0
+            for r in self._records
+        )
+        best = max((r.measures.get("top_hold_s", 0.0) for r in self._records), default=0.0)
+        return SetSummary(
+            exercise=self.name,
+            reps=self._count,
+            hold_s=self._hold,
+            score=self.score(quality / self.target if self.target > 0 else 0.0),
+            score_formula=SCORE_FORMULA,
+            duration_s=self.duration_s,
+            best_hold_s=best,
+            target=self.target,
+            target_unit="reps",
+            items=tuple(self._records),
+            fault_events=self.fault_events(),
+            visible_fraction=self.visible_fraction,
+            extra={"side": self._sides.side, "top_hold_target_s": c.top_hold_target_s,
+                   "rest_hip_bend": self._rest},
+        )
+
+
+def _line_angle(a1: tuple[float, float], a2: tuple[float, float],
+                b1: tuple[float, float], b2: tuple[float, float]) -> float:
+    """Unsigned angle (0..90) between lines a1-a2 and b1-b2."""
+    ux, uy = a2[0] - a1[0], a2[1] - a1[1]
+    vx, vy = b2[0] - b1[0], b2[1] - b1[1]
+    nu, nv = math.hypot(ux, uy), math.hypot(vx, vy)
+    if not (nu > 1e-9 and nv > 1e-9):
+        return math.nan
+    cos = abs(ux * vx + uy * vy) / (nu * nv)
+    return math.degrees(math.acos(min(1.0, cos)))

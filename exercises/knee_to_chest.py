@@ -1,0 +1,444 @@
+"""Knee-to-chest stretch (supine, one knee or both), filmed side-on.
+
+Rules (all thresholds in :class:`KneeToChestConfig`, each with its reason):
+
+* **Measure**: hip flexion per leg, ``180 - angle(shoulder, hip, knee)``: the
+  thigh against the trunk line, 0 = leg in line with the trunk, ~45 with the
+  knee bent and the foot flat, 120 = the normal end of hip flexion with the
+  knee bent (AAOS normal range; the stretch adds some lumbar flexion on top).
+  The trunk line is the near side's shoulder-hip; each leg's thigh is its own
+  hip-knee (the far knee is used down to visibility ``vis_off``: a knee pulled
+  up is rarely hidden).
+* **Which leg**: a leg is *pulled* above 70 degrees of hip flexion (hysteresis
+  60), clear of a resting bent leg (~40-57 degrees with the foot flat). One leg
+  pulled -> ``side`` "left"/"right"; both -> "both".
+* **Phases** ``setup`` (nothing pulled) -> ``pulling`` -> ``hold`` once the
+  flexion stops changing (within 6 degrees over 0.3 s) -> ``release`` when it
+  drops 15 degrees below the hold's peak -> ``setup`` when the pulled leg(s)
+  are back below 60.
+* ``knee_not_close``: holding with less than 100 degrees of hip flexion
+  (the thigh not near the chest; 120 is the normal range, so 100 leaves room
+  for stiff hips and 2D error).
+* ``head_lifted``: the ear more than 25 degrees above the hip-shoulder line
+  continued (the head curled off the floor; the stretch is done with the head
+  down, e.g. Mayo Clinic and physiotherapy handouts).
+* ``other_leg_lifted`` (one-knee holds): the resting leg's ankle more than
+  0.35 trunk lengths (~17 cm) above the shoulder-hip (floor) line; works for a
+  straight or a bent resting leg, whose foot stays on the floor.
+* **Hold time** per hold counts while in ``hold``, seen and with no fault
+  raised on the frame, with a 0.5 s grace for blips. A hold with at least 1 s
+  in ``hold`` counts (``reps``); each is a :class:`RepRecord` (kind "hold",
+  with its side) measured against the target (default 20 s: ACSM advises
+  static stretches of 10-30 s; physiotherapy handouts give 15-30 s).
+
+Score: ``clamp(100 * mean over holds of min(1, good hold time / target) -
+5 * fault episodes, 0, 100)``, at most 20 points off per fault code,
+``not_visible`` not deducted; no holds scores 0 (:data:`SCORE_FORMULA`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
+from coach.landmarks import SIDES, Landmark, Side, other_side, sided
+from coach.registry import register
+from exercises._floor import (
+    FloorAnalyzer,
+    FloorConfig,
+    Judgement,
+    Latch,
+    Median,
+    PlateauTimer,
+    Stillness,
+    View,
+    angle_deg,
+    dist,
+    elevation_deg,
+    incline_from_horizontal,
+    offset_below,
+    set_score,
+)
+
+KNEE_NOT_CLOSE = "knee_not_close"
+HEAD_LIFTED = "head_lifted"
+OTHER_LEG_LIFTED = "other_leg_lifted"
+
+SCORE_FORMULA = (
+    "score = clamp(100 * mean over holds of min(1, good-form hold time / target seconds) - 5 per fault "
+    "episode (at most 20 per fault code; not_visible not counted), 0, 100); no holds = 0"
+)
+
+
+@dataclass(frozen=True)
+class KneeToChestConfig(FloorConfig):
+    """Knee-to-chest thresholds (degrees, trunk lengths, seconds)."""
+
+    lying_on_deg: float = 35.0
+    """Shoulder-hip line within 35 degrees of horizontal: lying on the back
+    (pulling both knees rolls the pelvis up a little; sitting is 60-90)."""
+    lying_off_deg: float = 45.0
+    """...no longer lying beyond 45 degrees."""
+    pull_on_deg: float = 70.0
+    """A leg is being pulled above 70 degrees of hip flexion. A resting leg
+    reads ~0 (straight) or 40-57 (knee bent 90-120 degrees, foot flat)."""
+    pull_off_deg: float = 60.0
+    """...and is back down below 60 (hysteresis)."""
+    hold_still_s: float = 0.3
+    """The pull has stopped when the flexion has not changed by more than
+    ``hold_still_deg`` over 0.3 s..."""
+    hold_still_deg: float = 6.0
+    """...6 degrees: a pull moves ~50-100 degrees/s, filtered landmark jitter
+    is ~1-2 degrees."""
+    hold_band_deg: float = 3.0
+    """Hold time is time within 3 degrees of the held level (both ends of the
+    hold judged alike, so detection lags cancel; ~3x filtered jitter)."""
+    hold_settle_s: float = 1.0
+    """Easing off more than ``hold_band_deg`` for 1 s without releasing is a
+    new, lower hold level (its time counts)."""
+    far_vis: float = 0.1
+    """The far leg's knee and ankle are used down to visibility 0.1. Side-on,
+    MediaPipe rates far-side joints 0.05-0.35 (FACTS.md) yet places them from
+    the whole-body context; a knee pulled up above the near leg is in plain
+    view. The near side must still pass ``vis_on``/``vis_off``."""
+    release_drop_deg: float = 15.0
+    """Falling 15 degrees below the hold's peak is a release (people ease off
+    a few degrees within a hold without letting go)."""
+    close_on_deg: float = 100.0
+    """Holding below 100 degrees of hip flexion: the knee is not close to the
+    chest. Normal hip flexion with the knee bent is ~120 (AAOS); the pull
+    should approach it, 100 leaves room for stiff hips and 2D error."""
+    close_off_deg: float = 106.0
+    """...cleared at 106 degrees (hysteresis)."""
+    head_lift_on_deg: float = 25.0
+    """Ear more than 25 degrees above the hip-shoulder line continued: the
+    head is lifted (curled) off the floor. Lying flat the ear sits within
+    ~15 degrees of that line."""
+    head_lift_off_deg: float = 18.0
+    """...cleared below 18 degrees."""
+    nose_ventral_deg: float = 20.0
+    """When the ear is not seen the nose is used: lying on the back it sits
+    ~20 degrees above the ear's direction from the shoulder, so 20 is
+    subtracted."""
+    other_leg_on: float = 0.35
+    """Resting leg's ankle more than 0.35 trunk lengths (~17 cm) above the
+    floor line: the resting leg is lifted (a straight leg raised ~12 degrees,
+    or a bent leg's foot off the floor). Resting, the ankle is level with
+    the line (+-0.1)."""
+    other_leg_off: float = 0.25
+    """...cleared below 0.25 trunk lengths."""
+    min_hold_s: float = 1.0
+    """A hold counts after 1 s in ``hold``: a shorter stop is a pass-through."""
+    default_target_s: float = 20.0
+    """Target per hold when none is given: 20 s (ACSM: hold static stretches
+    10-30 s)."""
+
+
+@dataclass
+class _Cycle:
+    start: float
+    legs: frozenset[str]
+    timer: PlateauTimer
+    hold_start: float | None = None
+    hold_end: float | None = None
+    peak: float = -math.inf
+    min_hold_flex: float = math.inf
+    max_head: float = -math.inf
+    max_other: float = -math.inf
+
+    @property
+    def label(self) -> str:
+        if len(self.legs) == 2:
+            return "both"
+        return next(iter(self.legs))
+
+
+@register("knee_to_chest", "knee-to-chest stretch, one knee or both, side view: hip flexion, head, other leg; "
+          "hold time per side")
+class KneeToChestAnalyzer(FloorAnalyzer):
+    """Knee-to-chest analyzer (streaming state machine, holds per side)."""
+
+    name: ClassVar[str] = "knee_to_chest"
+    KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "hip", "knee", "ankle")
+    PRIORITY: ClassVar[tuple[str, ...]] = (NOT_VISIBLE, HEAD_LIFTED, OTHER_LEG_LIFTED, KNEE_NOT_CLOSE)
+    CUES: ClassVar[dict[str, str]] = {
+        KNEE_NOT_CLOSE: "Pull your knee closer to your chest",
+        HEAD_LIFTED: "Rest your head on the floor",
+        OTHER_LEG_LIFTED: "Keep your other leg resting on the floor",
+    }
+    FAULT_JOINTS: ClassVar[dict[str, tuple[str, ...]]] = {
+        KNEE_NOT_CLOSE: ("knee", "hip"),
+        HEAD_LIFTED: ("ear",),
+        OTHER_LEG_LIFTED: (),
+    }
+
+    def __init__(self, config: KneeToChestConfig | None = None, target: float | None = None) -> None:
+        self.config = config or KneeToChestConfig()
+        self.target = float(target) if target is not None and target > 0 else self.config.default_target_s
+        super().__init__(self.config)
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        c = self.config
+        n = c.median_frames
+        self._m_flex = {s: Median(n) for s in SIDES}
+        self._m_head = Median(n)
+        self._m_other = Median(n)
+        self._m_lying = Median(n)
+        self._pulled = {s: Latch(c.pull_on_deg, c.pull_off_deg, above=True) for s in SIDES}
+        self._lying = Latch(c.lying_on_deg, c.lying_off_deg, above=False)
+        self._close_fault = Latch(c.close_on_deg, c.close_off_deg, above=False)
+        self._head_fault = Latch(c.head_lift_on_deg, c.head_lift_off_deg, above=True)
+        self._other_fault = Latch(c.other_leg_on, c.other_leg_off, above=True)
+        self._still = Stillness(c.hold_still_s, c.hold_still_deg)
+        self._phase = "setup"
+        self._cycle: _Cycle | None = None
+        self._records: list[RepRecord] = []
+        self._done_s = 0.0
+        self._count = 0
+        self._last_label: str | None = None
+
+    # -- hooks -----------------------------------------------------------------------
+    def _reps(self) -> int:
+        return self._count
+
+    def _hold_total(self) -> float:
+        cur = self._cycle.timer.good_s if self._cycle is not None else 0.0
+        return self._done_s + cur
+
+    def _side_label(self, side: Side) -> str:
+        if self._cycle is not None:
+            return self._cycle.label
+        return self._last_label or side
+
+    def _clear_filters(self) -> None:
+        for m in (*self._m_flex.values(), self._m_head, self._m_other, self._m_lying):
+            m.clear()
+        self._still.clear()
+
+    def _restart(self, t_last: float) -> None:
+        self._clear_filters()
+        self._end_cycle(t_last)
+        self._phase = "setup"
+
+    def _blind(self, t: float, dt: float) -> str:
+        if self._cycle is not None:
+            self._cycle.timer.unseen()
+        return self._phase
+
+    # -- judging -------------------------------------------------------------------------
+    def _judge(self, view: View, side: Side, t: float, dt: float, front: bool) -> Judgement:
+        c = self.config
+        sh = view.p(sided(side, "shoulder"))
+        hp = view.p(sided(side, "hip"))
+        trunk = dist(sh, hp)
+        lying = self._lying.update(self._m_lying.push(incline_from_horizontal(sh, hp)))
+
+        flex: dict[str, float] = {}
+        for s in SIDES:
+            knee_lm = sided(s, "knee")
+            raw_flex = math.nan
+            if s == side or view.seen(knee_lm, c.far_vis, c.frame_margin):
+                hip_lm = sided(s, "hip")
+                pivot = view.p(hip_lm) if view.seen(hip_lm, c.far_vis, c.frame_margin) else hp
+                raw_flex = 180.0 - angle_deg(sh, pivot, view.p(knee_lm))
+            flex[s] = self._m_flex[s].push(raw_flex)
+        pulled = {s for s in SIDES if lying and self._pulled[s].update(flex[s])}
+        if not lying:
+            for latch in self._pulled.values():
+                latch.reset()
+
+        head = self._m_head.push(self._head_angle(view, side, sh, hp))
+
+        # state machine
+        if self._phase == "setup" and pulled:
+            self._cycle = _Cycle(start=t, legs=frozenset(pulled),
+                                 timer=PlateauTimer(c.hold_band_deg, c.hold_settle_s, c.max_frame_gap_s))
+            self._still.clear()
+            self._phase = "pulling"
+        cyc = self._cycle
+        if cyc is not None and self._phase in ("pulling", "hold") and pulled - cyc.legs:
+            cyc.legs = cyc.legs | frozenset(pulled)  # the second knee joins: a both-knees hold
+        active = self._active_flex(flex)
+        still = self._still.push(t, active) if cyc is not None else False
+
+        # the resting leg
+        other_h = math.nan
+        if cyc is not None and len(cyc.legs) == 1:
+            rest_leg: Side = other_side("left" if "left" in cyc.legs else "right")
+            ank = sided(rest_leg, "ankle")
+            if view.seen(ank, c.far_vis, c.frame_margin) and trunk > 1e-9:
+                other_h = -offset_below(view.p(ank), sh, hp) / trunk
+        other = self._m_other.push(other_h)
+        if cyc is None:
+            self._m_other.clear()
+
+        # faults that do not depend on the phase change below: the head while
+        # pulling or holding; the other leg only once holding (while pulling,
+        # it may be the second knee on its way up)
+        raw: list[str] = []
+        if cyc is not None and self._phase in ("pulling", "hold"):
+            if math.isfinite(head) and self._head_fault.update(head):
+                raw.append(HEAD_LIFTED)
+        else:
+            self._head_fault.reset()
+        if cyc is not None and self._phase == "hold" and len(cyc.legs) == 1:
+            if math.isfinite(other) and self._other_fault.update(other):
+                raw.append(OTHER_LEG_LIFTED)
+        else:
+            self._other_fault.reset()
+
+        if cyc is not None:
+            timer = cyc.timer
+            if self._phase == "pulling":
+                timer.approach(t, active, not raw)
+                if not (pulled & cyc.legs):
+                    self._end_cycle(t)
+                elif still and math.isfinite(active):
+                    self._enter_hold(cyc, t, active, other)
+            elif self._phase == "hold":
+                if not (pulled & cyc.legs) or (math.isfinite(active)
+                                              and active < timer.level - c.release_drop_deg):
+                    self._phase = "release"
+                    cyc.hold_end = t
+                    timer.end()
+            elif self._phase == "release":
+                timer.approach(t, active, not raw)
+                if not (pulled & cyc.legs):
+                    self._end_cycle(t)
+                elif still and math.isfinite(active) and active >= timer.level - 0.5 * c.release_drop_deg:
+                    self._enter_hold(cyc, t, active, other)  # took hold again
+        cyc = self._cycle
+
+        if cyc is not None and self._phase == "hold":
+            if math.isfinite(active) and self._close_fault.update(active):
+                raw.append(KNEE_NOT_CLOSE)
+            cyc.timer.update(t, active, not raw)
+            if math.isfinite(active):
+                cyc.min_hold_flex = min(cyc.min_hold_flex, active)
+        else:
+            self._close_fault.reset()
+        if cyc is not None:
+            if math.isfinite(active):
+                cyc.peak = max(cyc.peak, active)
+            if math.isfinite(head) and self._phase in ("pulling", "hold"):
+                cyc.max_head = max(cyc.max_head, head)
+            if math.isfinite(other) and self._phase in ("pulling", "hold"):
+                cyc.max_other = max(cyc.max_other, other)
+
+        setup_cue = None
+        if self._phase == "setup":
+            setup_cue = ("Lie on your back, side-on to the camera" if not lying
+                         else "Pull one knee, or both, towards your chest")
+        metrics = {
+            "hip_flexion": active,
+            "hip_flexion_left": flex["left"],
+            "hip_flexion_right": flex["right"],
+            "head_angle": head,
+            "other_leg_height": other,
+            "hold_current_s": cyc.timer.good_s if cyc is not None else 0.0,
+        }
+        label = cyc.label if cyc is not None else None
+        return Judgement(self._phase, raw, metrics, setup_cue, side_label=label)
+
+    def _enter_hold(self, cyc: _Cycle, t: float, level: float, other: float) -> None:
+        c = self.config
+        self._phase = "hold"
+        if cyc.hold_start is None:
+            cyc.hold_start = t
+        cyc.hold_end = None
+        # the stretch just before is credited as good only if the hold is
+        # judged good at once (the hold-only checks were not made on it)
+        good = not (level < c.close_on_deg) and not (len(cyc.legs) == 1 and other >= c.other_leg_on)
+        credited = cyc.timer.begin(level, credit_good=good)
+        if cyc.hold_start == t:
+            cyc.hold_start = t - credited
+
+    def _active_flex(self, flex: dict[str, float]) -> float:
+        """Flexion of the leg(s) being worked: for both knees, the lesser."""
+        cyc = self._cycle
+        if cyc is None:
+            return max((v for v in flex.values() if math.isfinite(v)), default=math.nan)
+        vals = [flex[s] for s in cyc.legs if math.isfinite(flex[s])]
+        return min(vals) if vals else math.nan
+
+    def _head_angle(self, view: View, side: Side, sh: tuple[float, float], hp: tuple[float, float]) -> float:
+        c = self.config
+        for lm in (sided(side, "ear"), sided(other_side(side), "ear")):
+            if view.seen(lm, c.vis_off, c.frame_margin):
+                return elevation_deg(view.p(lm), sh, hp)
+        if view.seen(Landmark.NOSE, c.vis_off, c.frame_margin):
+            return elevation_deg(view.p(Landmark.NOSE), sh, hp) - c.nose_ventral_deg
+        return math.nan
+
+    # -- holds ------------------------------------------------------------------------------
+    def _end_cycle(self, t: float) -> None:
+        cyc = self._cycle
+        self._cycle = None
+        self._phase = "setup"
+        self._still.clear()
+        if cyc is None:
+            return
+        cyc.timer.end()
+        self._done_s += cyc.timer.good_s
+        self._last_label = cyc.label
+        if cyc.hold_start is None or cyc.timer.time_s < self.config.min_hold_s:
+            return
+        self._count += 1
+        self._records.append(self._record(self._count, cyc, t))
+
+    def _record(self, index: int, cyc: _Cycle, now: float) -> RepRecord:
+        c = self.config
+        end = cyc.hold_end if cyc.hold_end is not None else now
+        start = cyc.hold_start if cyc.hold_start is not None else cyc.start
+        events = [e for e in self._faults.events(now) if e.code != NOT_VISIBLE
+                  and e.end >= cyc.start and e.start <= now]
+        codes = {e.code for e in events}
+        faults = tuple(code for code in self.PRIORITY if code in codes)
+        held = cyc.timer.good_s
+        return RepRecord(
+            index=index, kind="hold", start=start, end=end,
+            score=set_score(held / self.target if self.target > 0 else 0.0, events,
+                            c.fault_deduction, c.max_deduction_per_code),
+            faults=faults, side=cyc.label, good=not faults,
+            measures={
+                "held_s": held,
+                "hold_time_s": cyc.timer.time_s,
+                "peak_hip_flexion": cyc.peak,
+                "min_hold_hip_flexion": cyc.min_hold_flex if math.isfinite(cyc.min_hold_flex) else math.nan,
+                "max_head_angle": cyc.max_head if math.isfinite(cyc.max_head) else math.nan,
+                "max_other_leg_height": cyc.max_other if math.isfinite(cyc.max_other) else math.nan,
+            },
+        )
+
+    # -- summary ----------------------------------------------------------------------------
+    def summary(self) -> SetSummary:
+        now = self._t if self._t is not None else 0.0
+        items = list(self._records)
+        cyc = self._cycle
+        if cyc is not None and cyc.hold_start is not None and cyc.timer.time_s >= self.config.min_hold_s:
+            items.append(self._record(len(items) + 1, cyc, now))  # the hold in progress
+        helds = [it.measures.get("held_s", 0.0) for it in items]
+        frac = (sum(min(1.0, h / self.target) for h in helds) / len(helds)) if helds and self.target > 0 else 0.0
+        per_side: dict[str, float] = {}
+        for it in items:
+            key = it.side or "?"
+            per_side[key] = per_side.get(key, 0.0) + it.measures.get("held_s", 0.0)
+        return SetSummary(
+            exercise=self.name,
+            reps=self._count,
+            hold_s=self._hold_total(),
+            score=self.score(frac),
+            score_formula=SCORE_FORMULA,
+            duration_s=self.duration_s,
+            best_hold_s=max(helds, default=0.0),
+            target=self.target,
+            target_unit="s",
+            items=tuple(items),
+            fault_events=self.fault_events(),
+            visible_fraction=self.visible_fraction,
+            extra={"hold_s_per_side": per_side, "holds_per_side": {
+                k: sum(1 for it in items if it.side == k) for k in ("left", "right", "both")}},
+        )

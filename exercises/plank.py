@@ -1,0 +1,435 @@
+"""Forearm plank, filmed side-on.
+
+Rules (all thresholds in :class:`PlankConfig`, each with its reason):
+
+* **Position** (phase ``setup`` until in position, then ``hold``): the
+  shoulder-ankle line within 30 degrees of horizontal, the upper arm within 50
+  degrees of vertical (weight on the forearms, elbow below the shoulder) and,
+  when the knee is seen, the legs straight (knee >= 140 degrees). The position
+  must hold 0.1 s to start, and be lost for 0.5 s to end.
+* **Body line** - the aim is a neutral spine, shoulders, hips and ankles in
+  one line (McGill, *Low Back Disorders*, 3rd ed. 2016; a sagging plank puts
+  the lumbar spine in loaded extension, a piked one takes the load off the
+  abdominal wall). Measured on the near side: the hip's perpendicular offset
+  from the shoulder-ankle line in trunk lengths (``hip_offset``, + = below)
+  and the shoulder-hip-ankle angle (``body_angle``, 180 = straight).
+  ``hips_sagging`` when the hip is >= 0.12 trunk lengths below the line *and*
+  the body is bent >= 8 degrees; ``hips_piking`` when >= 0.15 above and bent
+  >= 10 degrees (piking is tolerated a little more: it does not load the
+  spine).
+* ``elbows_not_under_shoulders``: upper arm more than 25 degrees off vertical
+  (the standard cue: elbows stacked under the shoulders).
+* ``head_dropped``: the ear more than 25 degrees below the hip-shoulder line
+  continued (neck hanging); falls back to the nose, corrected for the face
+  being in front of the ear, when the ear is not seen.
+* **Hold time** counts only in ``hold``, while the frame is seen and no fault
+  is raised on it (after a 5-frame median, with hysteresis), with a 0.5 s
+  grace for a blip (:class:`coach.debounce.HoldTimer`). ``hold_s`` is the
+  total good-form time, ``best_hold_s`` the longest continuous one.
+* ``reps`` counts completed planks: a ``hold`` episode that ended (back to
+  ``setup``) after at least ``min_hold_s`` of good form.
+
+Score: ``clamp(100 * min(1, hold_s / target_s) - 5 * fault episodes, 0,
+100)``, at most 20 points off per fault code, ``not_visible`` not deducted
+(see :data:`SCORE_FORMULA`). The default target is 30 s.
+
+All measures are 2D image geometry on the near side (no world coordinates,
+no heel/foot landmarks needed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from coach.debounce import HoldTimer
+from coach.exercise import RepRecord, SetSummary
+from coach.landmarks import Landmark, Side, other_side, sided
+from coach.registry import register
+from exercises._floor import (
+    FloorAnalyzer,
+    FloorConfig,
+    Judgement,
+    Latch,
+    Median,
+    View,
+    angle_deg,
+    bend_deg,
+    dist,
+    elevation_deg,
+    finite,
+    incline_from_horizontal,
+    offset_below,
+    set_score,
+)
+
+HIPS_SAGGING = "hips_sagging"
+HIPS_PIKING = "hips_piking"
+ELBOWS = "elbows_not_under_shoulders"
+HEAD_DROPPED = "head_dropped"
+
+SCORE_FORMULA = (
+    "score = clamp(100 * min(1, good-form hold time / target seconds) - 5 per fault episode "
+    "(at most 20 per fault code; not_visible not counted), 0, 100)"
+)
+
+
+@dataclass(frozen=True)
+class PlankConfig(FloorConfig):
+    """Forearm plank thresholds (degrees, trunk lengths, seconds)."""
+
+    # -- position --------------------------------------------------------------
+    level_on_deg: float = 30.0
+    """Shoulder-ankle line within 30 degrees of horizontal to be in a plank.
+    On the forearms the shoulders sit an upper arm (~0.19 H) above the floor
+    over a body ~0.8 H long: ~10-15 degrees. 30 leaves room for camera tilt and
+    an unknown image aspect; kneeling or standing is 45-90."""
+    level_off_deg: float = 40.0
+    """...and out of it beyond 40 degrees (hysteresis)."""
+    arm_on_deg: float = 50.0
+    """Upper arm within 50 degrees of vertical: the elbow is under the body,
+    the weight on the forearms. Lying flat with the arms forward or at the
+    sides reads 70-90."""
+    arm_off_deg: float = 60.0
+    """...and out of position beyond 60 degrees."""
+    knee_on_deg: float = 140.0
+    """Knee angle (hip-knee-ankle) of at least 140 degrees: legs straight. A
+    kneeling (modified) plank reads 90-120 and is a different exercise."""
+    knee_off_deg: float = 130.0
+    """...out of position below 130."""
+    enter_s: float = 0.1
+    """The position must hold 0.1 s (3 frames) before ``hold`` starts: a
+    pass through plank-like poses is not a plank, and a 0.5 s still plank
+    still gets judged."""
+    exit_s: float = 0.5
+    """The position must be lost for 0.5 s before the plank ends: a wobble is
+    not an exit."""
+
+    # -- body line ---------------------------------------------------------------
+    sag_offset_on: float = 0.12
+    """Hip this far below the shoulder-ankle line (trunk lengths) is a sag.
+    With the hip ~1 trunk length from the shoulder and ~1.7 from the ankle,
+    0.12 is a ~11 degree bend at the hip: clearly visible lumbar extension
+    (the coaching norm is "no visible sag"), and 3x MediaPipe's hip jitter
+    on a floor pose."""
+    sag_offset_off: float = 0.08
+    """...cleared below 0.08 (hysteresis)."""
+    sag_bend_on_deg: float = 8.0
+    """...and the shoulder-hip-ankle angle must be at least 8 degrees short of
+    straight: guards the offset against a foreshortened trunk (body turned
+    towards the camera)."""
+    sag_bend_off_deg: float = 5.0
+    """...cleared below 5 degrees."""
+    pike_offset_on: float = 0.15
+    """Hip this far above the line (~14 degrees at the hip) is piking. More
+    tolerant than the sag: piking unloads the abdominals but does not load
+    the lumbar spine, and many good planks sit a few degrees high."""
+    pike_offset_off: float = 0.11
+    """...cleared below 0.11."""
+    pike_bend_on_deg: float = 10.0
+    """...and at least 10 degrees off straight."""
+    pike_bend_off_deg: float = 7.0
+    """...cleared below 7 degrees."""
+
+    # -- arms and head -------------------------------------------------------------
+    elbow_on_deg: float = 25.0
+    """Upper arm more than 25 degrees off vertical: elbows not under the
+    shoulders (the standard plank cue, e.g. ACE/NSCA exercise libraries).
+    25 tolerates the common slight forward placement."""
+    elbow_off_deg: float = 18.0
+    """...cleared below 18 degrees."""
+    head_drop_on_deg: float = -25.0
+    """Ear 25 degrees or more below the hip-shoulder line continued: the head
+    hangs (neck flexed under load). A neutral neck keeps the ear within
+    ~10 degrees of that line."""
+    head_drop_off_deg: float = -18.0
+    """...cleared above -18 degrees."""
+    nose_ventral_deg: float = 20.0
+    """When the ear is not seen the nose is used: it sits ~10 cm in front of
+    the ear at ~25 cm from the shoulder, i.e. ~20 degrees towards the floor
+    in a prone plank, so 20 degrees is added back."""
+
+    # -- counting --------------------------------------------------------------------
+    min_hold_s: float = 2.0
+    """A plank counts as a completed hold (``reps``) after 2 s of good form:
+    shorter is a false start."""
+    default_target_s: float = 30.0
+    """Target hold when none is given: 30 s, within the 10-60 s holds of
+    common core-endurance programmes (McGill's "big 3" builds up from
+    repeated ~10 s holds)."""
+
+
+@dataclass
+class _Episode:
+    start: float
+    end: float | None = None
+    good_start: float = 0.0  # HoldTimer.total_s at the start
+    good_s: float = 0.0
+    worst_sag: float = -math.inf
+    worst_pike: float = math.inf
+    min_body_angle: float = math.inf
+    max_elbow: float = 0.0
+    min_head: float = math.inf
+
+
+@register("plank", "forearm plank hold, side view: body line, elbows, head; good-form hold time")
+class PlankAnalyzer(FloorAnalyzer):
+    """Forearm plank analyzer (streaming state machine)."""
+
+    name: ClassVar[str] = "plank"
+    KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "elbow", "hip", "ankle")
+    SIDE_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "elbow", "hip", "knee", "ankle")
+    PRIORITY: ClassVar[tuple[str, ...]] = ("not_visible", HIPS_SAGGING, HIPS_PIKING, ELBOWS, HEAD_DROPPED)
+    CUES: ClassVar[dict[str, str]] = {
+        HIPS_SAGGING: "Lift your hips into a straight line",
+        HIPS_PIKING: "Lower your hips into a straight line",
+        ELBOWS: "Put your elbows under your shoulders",
+        HEAD_DROPPED: "Lift your head: neck long, in line with your back",
+    }
+    FAULT_JOINTS: ClassVar[dict[str, tuple[str, ...]]] = {
+        HIPS_SAGGING: ("hip",),
+        HIPS_PIKING: ("hip",),
+        ELBOWS: ("elbow", "shoulder"),
+        HEAD_DROPPED: ("ear",),
+    }
+
+    def __init__(self, config: PlankConfig | None = None, target: float | None = None) -> None:
+        self.config = config or PlankConfig()
+        self.target = float(target) if target is not None and target > 0 else self.config.default_target_s
+        super().__init__(self.config)
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        c = self.config
+        n = c.median_frames
+        self._m_off = Median(n)
+        self._m_bend = Median(n)
+        self._m_level = Median(n)
+        self._m_arm = Median(n)
+        self._m_knee = Median(n)
+        self._m_head = Median(n)
+        self._level = Latch(c.level_on_deg, c.level_off_deg, above=False)
+        self._arm = Latch(c.arm_on_deg, c.arm_off_deg, above=False)
+        self._knee = Latch(c.knee_on_deg, c.knee_off_deg, above=True)
+        self._sag = False
+        self._pike = False
+        self._elbow = Latch(c.elbow_on_deg, c.elbow_off_deg, above=True)
+        self._head = Latch(c.head_drop_on_deg, c.head_drop_off_deg, above=False)
+        self._timer = HoldTimer(c.hold_grace_s, c.max_frame_gap_s)
+        self._phase = "setup"
+        self._pos_since: float | None = None
+        self._out_since: float | None = None
+        self._episode: _Episode | None = None
+        self._done: list[_Episode] = []
+        self._count = 0
+
+    # -- hooks -------------------------------------------------------------------------
+    def _reps(self) -> int:
+        return self._count
+
+    def _hold_total(self) -> float:
+        return self._timer.total_s
+
+    def _clear_filters(self) -> None:
+        for m in (self._m_off, self._m_bend, self._m_level, self._m_arm, self._m_knee, self._m_head):
+            m.clear()
+
+    def _restart(self, t_last: float) -> None:
+        self._clear_filters()
+        self._end_episode(t_last)
+        self._timer.update(t_last, False)
+        self._phase = "setup"
+        self._pos_since = None
+        self._out_since = None
+
+    def _blind(self, t: float, dt: float) -> str:
+        self._timer.update(t, False)
+        self._pos_since = None
+        if self._episode is not None:
+            self._episode.good_s = self._timer.total_s - self._episode.good_start
+        return self._phase
+
+    def _end_episode(self, t_end: float) -> None:
+        ep = self._episode
+        if ep is None:
+            return
+        ep.end = max(ep.start, t_end)
+        ep.good_s = self._timer.total_s - ep.good_start
+        self._done.append(ep)
+        if ep.good_s >= self.config.min_hold_s:
+            self._count += 1
+        self._episode = None
+
+    def _judge(self, view: View, side: Side, t: float, dt: float, front: bool) -> Judgement:
+        c = self.config
+        sh = view.p(sided(side, "shoulder"))
+        el = view.p(sided(side, "elbow"))
+        hp = view.p(sided(side, "hip"))
+        an = view.p(sided(side, "ankle"))
+        trunk = dist(sh, hp)
+
+        # measures (median of the last frames)
+        off = self._m_off.push(offset_below(hp, sh, an) / trunk if trunk > 1e-9 else math.nan)
+        bend = self._m_bend.push(bend_deg(sh, hp, an))
+        level = self._m_level.push(incline_from_horizontal(sh, an))
+        arm = self._m_arm.push(self._arm_angle(sh, el, hp))
+        knee_lm = sided(side, "knee")
+        knee_raw = math.nan
+        if view.seen(knee_lm, c.vis_off, c.frame_margin):
+            knee_raw = angle_deg(hp, view.p(knee_lm), an)
+        knee = self._m_knee.push(knee_raw)
+        head = self._m_head.push(self._head_angle(view, side, sh, hp))
+
+        # position (hysteresis on each criterion)
+        is_level = self._level.update(level)
+        arms_ok = self._arm.update(abs(arm)) if math.isfinite(arm) else False
+        legs_ok = self._knee.update(knee) if math.isfinite(knee) else True
+        in_pos = is_level and arms_ok and legs_ok
+        setup_cue = None
+        if not is_level:
+            setup_cue = "Get into a forearm plank, side-on to the camera"
+        elif not arms_ok:
+            setup_cue = "Rest on your forearms, elbows under your shoulders"
+        elif not legs_ok:
+            setup_cue = "Straighten your legs and lift your knees off the floor"
+
+        # body-line faults, judged only in a plank-like position
+        raw: list[str] = []
+        if in_pos:
+            if finite(off, bend):
+                if self._sag:
+                    self._sag = off > c.sag_offset_off and -bend > c.sag_bend_off_deg
+                else:
+                    self._sag = off >= c.sag_offset_on and -bend >= c.sag_bend_on_deg
+                if self._pike:
+                    self._pike = -off > c.pike_offset_off and bend > c.pike_bend_off_deg
+                else:
+                    self._pike = -off >= c.pike_offset_on and bend >= c.pike_bend_on_deg
+            if self._sag:
+                raw.append(HIPS_SAGGING)
+            if self._pike:
+                raw.append(HIPS_PIKING)
+            if math.isfinite(arm) and self._elbow.update(abs(arm)):
+                raw.append(ELBOWS)
+            if math.isfinite(head) and self._head.update(head):
+                raw.append(HEAD_DROPPED)
+        else:
+            self._sag = self._pike = False
+            self._elbow.reset()
+            self._head.reset()
+
+        # phase
+        if self._phase == "setup":
+            if in_pos:
+                if self._pos_since is None:
+                    self._pos_since = t
+                if t - self._pos_since >= c.enter_s:
+                    self._phase = "hold"
+                    self._out_since = None
+                    self._episode = _Episode(start=self._pos_since, good_start=self._timer.total_s)
+            else:
+                self._pos_since = None
+        else:
+            if in_pos:
+                self._out_since = None
+            else:
+                if self._out_since is None:
+                    self._out_since = t
+                if t - self._out_since >= c.exit_s:
+                    self._phase = "setup"
+                    self._pos_since = None
+                    self._end_episode(self._out_since)
+
+        good = self._phase == "hold" and in_pos and not raw
+        self._timer.update(t, good)
+        ep = self._episode
+        if ep is not None:
+            ep.good_s = self._timer.total_s - ep.good_start
+            if in_pos:
+                if math.isfinite(off):
+                    ep.worst_sag = max(ep.worst_sag, off)
+                    ep.worst_pike = min(ep.worst_pike, off)
+                if math.isfinite(bend):
+                    ep.min_body_angle = min(ep.min_body_angle, 180.0 - abs(bend))
+                if math.isfinite(arm):
+                    ep.max_elbow = max(ep.max_elbow, abs(arm))
+                if math.isfinite(head):
+                    ep.min_head = min(ep.min_head, head)
+
+        metrics = {
+            "body_angle": 180.0 - abs(bend) if math.isfinite(bend) else math.nan,
+            "hip_offset": off,
+            "body_incline": level,
+            "elbow_angle": arm,
+            "head_angle": head,
+            "knee_angle": knee,
+            "hold_current_s": self._timer.current_s,
+        }
+        return Judgement(self._phase, raw, metrics, setup_cue if self._phase == "setup" else None)
+
+    # -- measures ------------------------------------------------------------------------
+    @staticmethod
+    def _arm_angle(sh: tuple[float, float], el: tuple[float, float], hp: tuple[float, float]) -> float:
+        """Upper arm angle from vertical (elbow below shoulder = 0), + when the
+        elbow is ahead of the shoulder (towards the head), - behind. 180 when
+        the elbow is straight above the shoulder."""
+        dx, dy = el[0] - sh[0], el[1] - sh[1]
+        if not (math.hypot(dx, dy) > 1e-9 and finite(dx, dy)):
+            return math.nan
+        ang = math.degrees(math.atan2(abs(dx), dy))  # 0 = straight down, 180 = up
+        head_dir = sh[0] - hp[0]
+        return ang if dx * head_dir >= 0 else -ang
+
+    def _head_angle(self, view: View, side: Side, sh: tuple[float, float], hp: tuple[float, float]) -> float:
+        c = self.config
+        for lm in (sided(side, "ear"), sided(other_side(side), "ear")):
+            if view.seen(lm, c.vis_off, c.frame_margin):
+                return elevation_deg(view.p(lm), sh, hp)
+        if view.seen(Landmark.NOSE, c.vis_off, c.frame_margin):
+            # prone: the face is towards the floor, below the ear
+            return elevation_deg(view.p(Landmark.NOSE), sh, hp) + c.nose_ventral_deg
+        return math.nan
+
+    # -- summary ---------------------------------------------------------------------------
+    def _record(self, i: int, ep: _Episode, now: float) -> RepRecord:
+        end = ep.end if ep.end is not None else now
+        events = [e for e in self.fault_events() if e.code != "not_visible"
+                  and e.end >= ep.start and e.start <= end]
+        codes = tuple(dict.fromkeys(e.code for e in events))
+        frac = ep.good_s / self.target if self.target > 0 else 0.0
+        c = self.config
+        measures = {
+            "held_s": ep.good_s,
+            "worst_sag_offset": ep.worst_sag if math.isfinite(ep.worst_sag) else math.nan,
+            "worst_pike_offset": -ep.worst_pike if math.isfinite(ep.worst_pike) else math.nan,
+            "min_body_angle": ep.min_body_angle if math.isfinite(ep.min_body_angle) else math.nan,
+            "max_elbow_angle": ep.max_elbow,
+            "min_head_angle": ep.min_head if math.isfinite(ep.min_head) else math.nan,
+        }
+        return RepRecord(
+            index=i, kind="hold", start=ep.start, end=end,
+            score=set_score(frac, events, c.fault_deduction, c.max_deduction_per_code),
+            faults=codes, side=self._sides.side, good=not codes, measures=measures,
+        )
+
+    def summary(self) -> SetSummary:
+        now = self._t if self._t is not None else 0.0
+        eps = list(self._done) + ([self._episode] if self._episode is not None else [])
+        items = tuple(self._record(i + 1, ep, now) for i, ep in enumerate(eps))
+        hold = self._timer.total_s
+        return SetSummary(
+            exercise=self.name,
+            reps=self._count,
+            hold_s=hold,
+            score=self.score(hold / self.target if self.target > 0 else 0.0),
+            score_formula=SCORE_FORMULA,
+            duration_s=self.duration_s,
+            best_hold_s=self._timer.best_s,
+            target=self.target,
+            target_unit="s",
+            items=items,
+            fault_events=self.fault_events(),
+            visible_fraction=self.visible_fraction,
+            extra={"side": self._sides.side},
+        )
