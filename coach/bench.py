@@ -227,7 +227,7 @@ def plank_cycle(seconds: float = 60.0, fps: float = 30.0, seed: int = 0,
     is complete). Jitter like MediaPipe's (~0.0015). Deterministic."""
     rng = np.random.default_rng(seed)
     out = []
-    for i in range(int(round(seconds * fps))):
+    for i in range(round(seconds * fps)):
         t = i / fps
         u = t / seconds
         sag = 0.05 if 0.40 <= u < 0.47 else 0.0
@@ -340,7 +340,7 @@ def bench_frames(images: Sequence[Image], model: Path, exercise: str, warmup: in
         def run_bare(i: int) -> None:
             t0 = time.perf_counter()
             rgb = cv2.cvtColor(images[i], cv2.COLOR_BGR2RGB)
-            raw(rgb, int(round(i * 1000.0 / fps)))
+            raw(np.asarray(rgb, dtype=np.uint8), round(i * 1000.0 / fps))
             bare[i] = time.perf_counter() - t0
 
         def run_coach(i: int) -> None:
@@ -455,8 +455,8 @@ def bench_soak(minutes: float, exercise: str = "plank", fps: float = 30.0, size:
 
     pipeline, planned = _pipeline_parts(exercise)
     track = plank_cycle(60.0, fps, aspect=size[0] / size[1])
-    frames = int(round(minutes * 60 * fps))
-    per_minute = int(round(60 * fps))
+    frames = round(minutes * 60 * fps)
+    per_minute = round(60 * fps)
     rss = [rss_mb()]
     cues = 0
     count = 0
@@ -605,7 +605,7 @@ def run_bench(config: BenchConfig, progress: Report | None = None) -> BenchRepor
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         video = config.video
         if video is None and need_model:
-            frames = max(config.frames, int(math.ceil(config.realtime_s * config.fps)) + 1)
+            frames = max(config.frames, math.ceil(config.realtime_s * config.fps) + 1)
             say(f"making a {frames}-frame video of a real person ({config.size[0]}x{config.size[1]})")
             video = make_person_video(Path(tmp) / "person.mp4", frames, config.size, config.fps)
         machine: dict[str, Any] = {

@@ -9,8 +9,9 @@ Colours (BGR) follow the verdict: a segment touching one of
 ``verdict.fault_joints`` (the joints of the reported faults) is red; while
 a fault is only building up (``verdict.warnings``, not yet reported, and
 not tied to joints) the rest of the skeleton is amber, else green; the
-whole skeleton is grey when the analyzer cannot judge (not visible). Landmarks below ``min_visibility`` are not drawn at all: the
-overlay never shows a joint the model is guessing.
+whole skeleton is grey when the analyzer cannot judge (not visible).
+Landmarks below ``min_visibility`` are not drawn at all: the overlay never
+shows a joint the model is guessing.
 
 :class:`AnnotatedVideoSink` is a pipeline Sink that writes the annotated
 frames as an MP4 (``--video-out``); :class:`VideoFileWriter` is the bare

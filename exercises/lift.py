@@ -173,9 +173,17 @@ class LiftConfig:
     """The segmentation signals (hand height, shoulder height, trunk angle)
     are the median of the last 5 judged frames (~170 ms at 30 fps): one
     glitchy frame can never start or end a phase, for 2 frames of lag."""
-    scale_tau_s: float = 0.3
-    """Time constant of the width-based body size in front and oblique
-    views (a body's image size changes slowly: walking, not bending)."""
+    baseline_min_frames: int = 15
+    """The width-based body size is trusted after 15 standing frames
+    (0.5 s); before that the segment chain (exact while upright) is used."""
+    relearn_s: float = 3.0
+    """Standing (no lift in progress) but not upright by the learned
+    baselines for this long: they were learned from a bad start (a noisy
+    first frame, a person already bent), so they are learned afresh."""
+    scale_tau_s: float = 0.15
+    """Time constant of the 2D body size while standing: removes landmark
+    jitter yet follows a person walking toward the camera (their image grows
+    by ~30-60 %/s at 2-4 m): 0.15 s lags ~5-9 %."""
     descend_hand_drop: float = 0.10
     """Hands lowered this far below their standing height (~17 cm) start a
     descent. Walking arm swing moves the wrists only ~0.03 vertically."""
@@ -197,6 +205,9 @@ class LiftConfig:
     return_shoulder_drop: float = 0.04
     """Back to standing when the shoulders are within this of their standing
     height (hysteresis against ``bend_shoulder_drop``) ..."""
+    return_shoulder_fraction: float = 0.8
+    """... or have recovered 80 % of their drop (robust to a few percent of
+    drift in the 2D body size while the person holds the load) ..."""
     return_trunk_deg: float = 20.0
     """... and the trunk is within the REBA neutral zone ..."""
     return_hand_fraction: float = 0.5
@@ -216,6 +227,22 @@ class LiftConfig:
     max_lift_s: float = 20.0
     """Longer than this at the bottom is another activity (kneeling,
     crouching to work), not a lift."""
+    still_window_s: float = 0.5
+    """A lift is made standing in place. A descent may only start, and the
+    standing baselines are only learned, when the feet have been still for
+    this long: walking never starts a lift."""
+    feet_still_max: float = 0.05
+    """Feet still: the ankle midpoint moved less than this (statures, ~8 cm)
+    within ``still_window_s``. A walking step moves it ~0.2-0.4; landmark
+    jitter after smoothing is < 0.01."""
+    size_still_max: float = 0.10
+    """... and the body's 2D size changed by less than 10 % (walking toward
+    or away from the camera changes it by 30-60 %/s at 2-4 m; bending in an
+    oblique view shortens the segment chain by ~3 % before a descent)."""
+    feet_moved_max: float = 0.25
+    """A lift in progress is dropped if the feet move farther than this
+    (statures, ~40 cm) from where it started: that is walking or carrying,
+    not a lift in place."""
     carry_window_s: float = 2.0
     """After a lift the load is probably still in the hands: twisting is
     still judged for this long."""
@@ -415,6 +442,11 @@ class _Measures:
     width_ratio: float = math.nan  # 2D (shoulder + hip width) / segment chain
     width_q: float = math.nan  # 2D shoulder width / hip width
     width_2d: float = math.nan  # 2D hip width
+    hips_seen: bool = False
+    world_ok: bool = False  # world landmarks usable this frame (metric stature)
+    feet_2d: tuple[float, float] = (math.nan, math.nan)  # image position of the ankle midpoint
+    still: bool = False  # feet planted and body size steady over the last still_window_s
+    scale_img: float = math.nan  # 2D stature used (smoothed, frozen during a lift)
     hip_2d: tuple[float, float] = (math.nan, math.nan)
     scale_2d: float = math.nan
     stature_m: float = math.nan
@@ -436,12 +468,19 @@ class _Baselines:
     yaw: float = math.nan
     scale_2d: float = math.nan
     floor_2d: float = math.nan  # image y of the floor (lower ankle) while standing
+    counts: dict[str, int] = field(default_factory=dict)
+    not_upright_since: float | None = None
 
     def ema(self, name: str, value: float, alpha: float) -> None:
+        """Exponential average that starts as a running mean (weight at
+        least 1/n), so the first noisy frame does not set the baseline."""
         if not math.isfinite(value):
             return
+        n = self.counts.get(name, 0) + 1
+        self.counts[name] = n
         old = getattr(self, name)
-        setattr(self, name, value if not math.isfinite(old) else old + alpha * (value - old))
+        w = max(alpha, 1.0 / n)
+        setattr(self, name, value if not math.isfinite(old) else old + w * (value - old))
 
 
 @dataclass(slots=True)
@@ -456,8 +495,10 @@ class _LiftTrack:
     last_seen_t: float = 0.0
     min_hand: float = math.inf
     min_t: float = 0.0
-    bottom_knee_min: float = math.nan
-    at_min: _Measures = field(default_factory=_Measures)
+    min_shoulder: float = math.inf
+    feet0: tuple[float, float] = (math.nan, math.nan)
+    samples: list[tuple[float, float, float, float, float, float]] = field(default_factory=list)
+    """(hand height, knee flexion, hip flexion, h_frac, h_cm, v_cm) per judged frame."""
     trunk_max: float = math.nan
     twist_max: float = math.nan
     h_frac_max: float = math.nan
@@ -470,12 +511,12 @@ class _LiftTrack:
             setattr(self, name, value if not math.isfinite(old) else max(old, value))
 
 
-def _nanmin(a: float, b: float) -> float:
-    if not math.isfinite(a):
-        return b
-    if not math.isfinite(b):
-        return a
-    return min(a, b)
+def _quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1, nearest rank) of the finite values; nan if none."""
+    vals = sorted(v for v in values if math.isfinite(v))
+    if not vals:
+        return math.nan
+    return vals[min(len(vals) - 1, max(0, round(q * (len(vals) - 1))))]
 
 
 @register("lift", "lifting a load from below knee height: squat vs stoop, back, load distance, twist")
@@ -531,6 +572,7 @@ class LiftAnalyzer:
         self._carry_until = -math.inf
         self._world_frames = 0
         self._active: tuple[str, ...] = ()
+        self._rest_t: float | None = None
         self._clear_filters()
 
     def _clear_filters(self) -> None:
@@ -538,7 +580,11 @@ class LiftAnalyzer:
         self._hist_hand: deque[float] = deque(maxlen=n)
         self._hist_shoulder: deque[float] = deque(maxlen=n)
         self._hist_trunk: deque[float] = deque(maxlen=n)
-        self._width_scale = math.nan
+        self._hist_feet: deque[tuple[float, float, float, float]] = deque()
+        self._scale_s = math.nan  # smoothed 2D stature while standing
+        self._width_scale = math.nan  # smoothed hip-width stature estimate (front view)
+        self._lift_scale = math.nan  # 2D stature frozen for the lift in progress
+        self._rest_scale = math.nan  # 2D stature at the last rest (upright, hands down)
 
     def update(self, frame: PoseFrame) -> FrameVerdict:
         c = self.config
@@ -564,10 +610,11 @@ class LiftAnalyzer:
             return self._unjudged(t, side, ("tracking_jump",))
 
         self._filter(meas)
+        meas.still = self._feet_still(meas, t)
         self._visible_frames += 1
         self._last_visible_t = t
         self._nv.update(t, ())
-        if meas.source == "world":
+        if meas.world_ok:
             self._world_frames += 1
         self._update_view(meas, t)
         brace = self._step_phase(meas, t)
@@ -658,6 +705,26 @@ class LiftAnalyzer:
                 hist.clear()  # the view no longer shows flexion
             vals = sorted(hist)
             setattr(meas, name, vals[len(vals) // 2] if vals else math.nan)
+
+    def _feet_still(self, meas: _Measures, t: float) -> bool:
+        """Feet planted and body size steady over the last ``still_window_s``."""
+        c = self.config
+        x, y = meas.feet_2d
+        scale = meas.scale_img
+        hist = self._hist_feet
+        if not m.finite(x, y, scale) or scale <= 0:
+            hist.clear()
+            return False
+        while hist and (t - hist[0][0] > c.still_window_s or t < hist[0][0]):
+            hist.popleft()
+        hist.append((t, x, y, scale))
+        if t - hist[0][0] < 0.8 * c.still_window_s:
+            return False  # not enough history yet
+        limit = c.feet_still_max * scale
+        sizes = [h[3] for h in hist]
+        if max(sizes) > (1.0 + c.size_still_max) * min(sizes):
+            return False
+        return all(math.hypot(h[1] - x, h[2] - y) <= limit for h in hist)
 
     # -- seeing ----------------------------------------------------------------------
     def _choose_side(self, f: _Frame) -> Side:
@@ -759,6 +826,10 @@ class LiftAnalyzer:
         # 2D geometry used for view, scale and jumps (always available here)
         seg2 = m.dist(P[sh], P[hp]) + m.dist(P[hp], P[kn]) + m.dist(P[kn], P[an])
         out.hip_2d = (P[hp][0], P[hp][1])
+        fin = [P[lm] for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if m.point_ok(P[lm])]
+        if fin:
+            out.feet_2d = (sum(p[0] for p in fin) / len(fin), sum(p[1] for p in fin) / len(fin))
+        out.hips_seen = f.seen(_L.LEFT_HIP, th) and f.seen(_L.RIGHT_HIP, th)
         ls, rs, lh, rh = P[_L.LEFT_SHOULDER], P[_L.RIGHT_SHOULDER], P[_L.LEFT_HIP], P[_L.RIGHT_HIP]
         sw = abs(rs[0] - ls[0])
         hw = abs(rh[0] - lh[0])
@@ -768,26 +839,34 @@ class LiftAnalyzer:
             if hw > 1e-9:
                 out.width_q = sw / hw
 
-        # which coordinates to measure in
+        # which coordinates to measure in: a side view shows the sagittal
+        # plane itself, so 2D is exact there and free of MediaPipe's depth
+        # noise (z is ~3x noisier than x and y); elsewhere 2D foreshortens
+        # and the world landmarks (metric 3D) are used when present
         W = f.world
         needed = (sh, hp, kn, an, *wrists, *ankles)
-        use_world = W is not None and all(m.point_ok(W[lm]) for lm in needed)
+        world_ok = W is not None and all(m.point_ok(W[lm]) for lm in needed)
+        world_trunk = W is not None and all(m.point_ok(W[lm]) for lm in _TRUNK4)
+        Q: list[list[float]] = P
+        if world_ok and W is not None:
+            out.world_ok = True
+            segw = m.dist(W[sh], W[hp]) + m.dist(W[hp], W[kn]) + m.dist(W[kn], W[an])
+            out.stature_m = segw / c.segments_frac
+            if world_trunk:
+                out.yaw = m.yaw_from_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], W[_L.LEFT_HIP],
+                                           W[_L.RIGHT_HIP])
+        if not math.isfinite(out.yaw):
+            out.yaw = self._yaw_2d(f, out.width_ratio, side)
+        out.scale_2d = seg2 / c.segments_frac if math.isfinite(seg2) else math.nan
+        out.scale_img = self._scale_2d(out)
+        use_world = world_ok and self._view != VIEW_SIDE and math.isfinite(out.stature_m)
         if use_world and W is not None:
             out.source = "world"
             Q = W
-            both_trunk = both_trunk and all(m.point_ok(W[lm]) for lm in _TRUNK4)
-            segw = m.dist(W[sh], W[hp]) + m.dist(W[hp], W[kn]) + m.dist(W[kn], W[an])
-            out.scale = segw / c.segments_frac
-            out.stature_m = out.scale
-            if all(m.point_ok(W[lm]) for lm in _TRUNK4):
-                out.yaw = m.yaw_from_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], W[_L.LEFT_HIP],
-                                           W[_L.RIGHT_HIP])
+            both_trunk = both_trunk and world_trunk
+            out.scale = out.stature_m
         else:
-            Q = P
-            out.yaw = self._yaw_2d(f, out.width_ratio, side)
-        out.scale_2d = seg2 / c.segments_frac if math.isfinite(seg2) else math.nan
-        if not use_world:
-            out.scale = self._scale_2d(out)
+            out.scale = out.scale_img
 
         scale = out.scale
         if not (math.isfinite(scale) and scale > 1e-9) or not wrists or not ankles:
@@ -808,11 +887,13 @@ class LiftAnalyzer:
                       default=ankle[1])
         if not use_world:
             out.floor_2d = floor_y
-            if math.isfinite(self._base.floor_2d):
+            if self._view == VIEW_SIDE and math.isfinite(self._base.floor_2d):
+                # walking across a side view keeps the feet on one image line;
+                # toward or away from a front camera it does not
                 floor_y = max(floor_y, self._base.floor_2d)
         out.hand_h = (floor_y - hand[1]) / scale
         out.shoulder_h = (floor_y - shoulder[1]) / scale
-        stature_cm = (out.stature_m if use_world else c.assumed_stature_m) * 100.0
+        stature_cm = (out.stature_m if math.isfinite(out.stature_m) else c.assumed_stature_m) * 100.0
         out.v_cm = (out.hand_h + c.ankle_height_frac) * stature_cm
 
         view = self._view
@@ -834,10 +915,12 @@ class LiftAnalyzer:
             out.ratio = m.hip_knee_ratio(out.hip, out.knee, c.ratio_knee_floor_deg)
             out.h_frac = m.horizontal_distance(hand, ankle) / scale
             out.h_cm = out.h_frac * stature_cm
-        if use_world and both_trunk and W is not None:
+        trunk_seen = all(f.seen(lm, th) for lm in _TRUNK4)
+        if world_ok and world_trunk and trunk_seen and W is not None:
             out.twist = m.twist_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], W[_L.LEFT_HIP], W[_L.RIGHT_HIP])
-        elif not use_world and both_trunk and view in (VIEW_FRONT, VIEW_OBLIQUE):
-            out.twist = m.twist_proxy_2d(out.width_q, self._base.width_q, self._base.yaw)
+        elif not world_ok and trunk_seen and view in (VIEW_FRONT, VIEW_OBLIQUE):
+            yaw0 = self._base.yaw if view == VIEW_OBLIQUE else 0.0  # front: the noisy yaw estimate is ~0 anyway
+            out.twist = m.twist_proxy_2d(out.width_q, self._base.width_q, yaw0)
         return out
 
     def _forward_sign(self, f: _Frame, Q: list[list[float]], shoulder: m.Point, hip: m.Point) -> float:
@@ -875,21 +958,45 @@ class LiftAnalyzer:
         return 90.0 if far_vis < self.config.min_visibility else math.nan
 
     def _scale_2d(self, meas: _Measures) -> float:
-        """Stature in image-height units. In a side view the segment chain
-        keeps its length while the body bends. In front and oblique views it
-        foreshortens (a 2D projection is never longer than the limb), so the
-        hip width, which neither bending nor a shoulder twist changes, times
-        the ratio learned while standing also gives the stature; the larger
-        of the two is used (hip width alone shrinks if the pelvis turns)."""
+        """Stature in image-height units, without world landmarks.
+
+        * During a lift the feet and the camera stay put, so the size
+          measured at rest just before the lift is kept (no per-frame noise,
+          no foreshortening).
+        * Standing in a side or oblique view: the near-side segment chain
+          (shoulder-hip-knee-ankle) / 0.779. It keeps its length while the
+          body bends in a side view; in an oblique view bending shortens it a
+          little, which is why the lift uses the size from rest.
+        * Standing in a front view: bending toward the camera foreshortens the
+          chain, but not the hip width, so the hip width times the ratio
+          learned while upright gives the stature (it also follows a person
+          walking toward or away from the camera). Only when both hips are
+          seen: in an oblique view the far hip is a guess.
+        """
+        c = self.config
+        if self._phase in LIFT_PHASES and math.isfinite(self._lift_scale):
+            return self._lift_scale
         b = self._base
-        if self._view in (VIEW_FRONT, VIEW_OBLIQUE) and m.finite(b.width_k, meas.width_2d) and b.width_k > 1e-9:
+        alpha = self._alpha(c.scale_tau_s)
+        chain = meas.scale_2d
+        warm = b.counts.get("width_k", 0) >= c.baseline_min_frames
+        if warm and self._view == VIEW_FRONT and meas.hips_seen and m.finite(b.width_k, meas.width_2d) \
+                and b.width_k > 1e-9:
             by_width = meas.width_2d / b.width_k
             old = self._width_scale
-            alpha = self._alpha(self.config.scale_tau_s)
             self._width_scale = by_width if not math.isfinite(old) else old + alpha * (by_width - old)
-            by_width = self._width_scale
-            return max(by_width, meas.scale_2d) if math.isfinite(meas.scale_2d) else by_width
-        return meas.scale_2d
+            # the chain is never longer than the limbs: when it is the larger
+            # estimate (upright, or the hip width lagging a quick approach)
+            # it is the better one
+            raw = max(self._width_scale, chain) if math.isfinite(chain) else self._width_scale
+            self._scale_s = raw
+            return raw
+        self._width_scale = math.nan
+        if not math.isfinite(chain):
+            return math.nan
+        old = self._scale_s
+        self._scale_s = chain if not math.isfinite(old) else old + alpha * (chain - old)
+        return self._scale_s
 
     def _update_view(self, meas: _Measures, t: float) -> None:
         c = self.config
@@ -935,15 +1042,22 @@ class LiftAnalyzer:
         c = self.config
         b = self._base
         if self._phase == STANDING:
-            self._learn_baselines(meas)
+            self._learn_baselines(meas, t)
             if not m.finite(b.hand_h, b.shoulder_h):
                 return False
             hand_drop = b.hand_h - meas.hand_s
             bent = (b.shoulder_h - meas.shoulder_s >= c.bend_shoulder_drop
                     or (math.isfinite(meas.trunk_s) and meas.trunk_s >= c.bend_trunk_deg))
-            if hand_drop >= c.descend_hand_drop and bent:
+            if hand_drop < c.descend_hand_drop / 2 and self._upright(meas) and meas.still:
+                self._rest_t = t  # the lift, if one follows, starts after this
+                self._rest_scale = meas.scale_img
+            if hand_drop >= c.descend_hand_drop and bent and meas.still:
                 self._phase = DESCENDING
-                self._track = _LiftTrack(start=t, side=self._side, view=self._view, last_seen_t=t)
+                recent = self._rest_t is not None and t - self._rest_t <= c.max_frame_gap_s
+                start = self._rest_t if recent and self._rest_t is not None else t
+                self._lift_scale = self._rest_scale if recent else meas.scale_img
+                self._track = _LiftTrack(start=start, side=self._side, view=self._view, last_seen_t=t,
+                                         feet0=meas.feet_2d)
                 self._accumulate(meas, t)
                 return True
             return False
@@ -956,6 +1070,10 @@ class LiftAnalyzer:
         rise = meas.hand_s - tr.min_hand
         if t - tr.start > c.max_lift_s:
             self._abort(t)
+            return False
+        moved = math.dist(meas.feet_2d, tr.feet0) if m.finite(*meas.feet_2d, *tr.feet0) else 0.0
+        if moved > c.feet_moved_max * self._lift_scale:
+            self._abort(t)  # walked away: not a lift in place
             return False
         if self._phase == DESCENDING:
             if self._back_up(meas, tr):
@@ -975,27 +1093,40 @@ class LiftAnalyzer:
     def _back_up(self, meas: _Measures, tr: _LiftTrack) -> bool:
         c = self.config
         b = self._base
-        if b.shoulder_h - meas.shoulder_s > c.return_shoulder_drop:
+        drop = b.shoulder_h - meas.shoulder_s
+        recovered = meas.shoulder_s - tr.min_shoulder >= c.return_shoulder_fraction * (b.shoulder_h - tr.min_shoulder)
+        if drop > c.return_shoulder_drop and not recovered:
             return False
         if math.isfinite(meas.trunk_s) and meas.trunk_s > c.return_trunk_deg:
             return False
         depth = b.hand_h - tr.min_hand
         return meas.hand_s - tr.min_hand >= c.return_hand_fraction * max(depth, 0.0)
 
-    def _learn_baselines(self, meas: _Measures) -> None:
+    def _learn_baselines(self, meas: _Measures, t: float) -> None:
         c = self.config
         b = self._base
+        if not meas.still:
+            return  # walking or shifting: what standing looks like is learned standing still
         if not self._upright(meas):
+            # standing phase but never upright for long: the baselines are
+            # wrong (learned from a bad start); learn them again
+            if b.not_upright_since is None:
+                b.not_upright_since = t
+            elif t - b.not_upright_since > c.relearn_s:
+                self._base = _Baselines()
+                self._scale_s = math.nan
             return
+        b.not_upright_since = None
         a = self._alpha(c.baseline_tau_s)
-        if not math.isfinite(b.shoulder_h) or meas.shoulder_s > b.shoulder_h:
-            b.ema("shoulder_h", meas.shoulder_s, 2 * a)  # rises faster: the upright height is the top
-        else:
-            b.ema("shoulder_h", meas.shoulder_s, a / 2)
+        b.ema("shoulder_h", meas.shoulder_s, a)
         b.ema("hand_h", meas.hand_s, a)
-        if math.isfinite(meas.scale_2d) and math.isfinite(meas.width_2d) and meas.scale_2d > 1e-9:
+        # the body's widths are learned only while it faces the camera with
+        # both hips seen (a turn or a side view would teach edge-on widths)
+        facing = math.isfinite(meas.yaw) and meas.yaw < c.front_yaw_max_deg and meas.hips_seen
+        if facing and math.isfinite(meas.scale_2d) and math.isfinite(meas.width_2d) and meas.scale_2d > 1e-9:
             b.ema("width_k", meas.width_2d / meas.scale_2d, a)
-        b.ema("width_q", meas.width_q, a)
+        if facing or self._view == VIEW_OBLIQUE:
+            b.ema("width_q", meas.width_q, a)
         b.ema("scale_2d", meas.scale_2d, a)
         b.ema("floor_2d", meas.floor_2d, a)
 
@@ -1010,12 +1141,10 @@ class LiftAnalyzer:
         if meas.hand_s < tr.min_hand:
             tr.min_hand = meas.hand_s
             tr.min_t = t
-            tr.at_min = meas
-            tr.bottom_knee_min = meas.knee
             depth = self._base.hand_h - tr.min_hand
             tr.depth_ok = depth >= c.min_lift_depth and tr.min_hand <= c.lift_hand_max_h
-        elif self._phase == BOTTOM:
-            tr.bottom_knee_min = _nanmin(tr.bottom_knee_min, meas.knee)
+        tr.min_shoulder = min(tr.min_shoulder, meas.shoulder_s)
+        tr.samples.append((meas.hand_s, meas.knee, meas.hip, meas.h_frac, meas.h_cm, meas.v_cm))
         tr.note("trunk_max", meas.trunk_s)
         tr.note("twist_max", meas.twist)
         tr.note("h_frac_max", meas.h_frac)
@@ -1036,9 +1165,18 @@ class LiftAnalyzer:
         self._items.append(self._record(meas, t, tr))
 
     def _record(self, end: _Measures, t: float, tr: _LiftTrack) -> RepRecord:
+        """The lift's record. "At the bottom" means the frames in which the
+        hands were within ``bottom_rise`` of their lowest point (the load's
+        origin in NIOSH terms); medians there are robust to landmark jitter,
+        and the knee flexion there is summarised by its lower quartile (a
+        robust minimum: the straightest the knees were at the bottom)."""
         c = self.config
-        bot = tr.at_min
-        knee_bottom = tr.bottom_knee_min
+        near = [smp for smp in tr.samples if smp[0] <= tr.min_hand + c.bottom_rise]
+        knee_bottom = _quantile([smp[1] for smp in near], 0.25)
+        hip_bottom = _quantile([smp[2] for smp in near], 0.5)
+        ratio = m.hip_knee_ratio(hip_bottom, _quantile([smp[1] for smp in near], 0.5), c.ratio_knee_floor_deg)
+        bot = _Measures(h_frac=_quantile([smp[3] for smp in near], 0.5), h_cm=_quantile([smp[4] for smp in near], 0.5),
+                        v_cm=_quantile([smp[5] for smp in near], 0.5), hip=hip_bottom, ratio=ratio)
         lift_type = m.classify_lift(
             knee_bottom, bot.ratio,
             stoop_knee_max_deg=c.stoop_knee_max_deg, stoop_ratio_min=c.stoop_ratio_min,

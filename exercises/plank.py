@@ -27,7 +27,8 @@ Rules (all thresholds in :class:`PlankConfig`, each with its reason):
   grace for a blip (:class:`coach.debounce.HoldTimer`). ``hold_s`` is the
   total good-form time, ``best_hold_s`` the longest continuous one.
 * ``reps`` counts completed planks: a ``hold`` episode that ended (back to
-  ``setup``) after at least ``min_hold_s`` of good form.
+  ``setup``) after at least ``min_hold_s`` in position (form aside, as a
+  faulty rep is still a rep).
 
 Score: ``clamp(100 * min(1, hold_s / target_s) - 5 * fault episodes, 0,
 100)``, at most 20 points off per fault code, ``not_visible`` not deducted
@@ -152,7 +153,8 @@ class PlankConfig(FloorConfig):
 
     # -- counting --------------------------------------------------------------------
     min_hold_s: float = 2.0
-    """A plank counts as a completed hold (``reps``) after 2 s of good form:
+    """A plank counts as a completed hold (``reps``) once it has lasted 2 s
+    in position (good form or not, like a faulty rep is still a rep):
     shorter is a false start."""
     default_target_s: float = 30.0
     """Target hold when none is given: 30 s, within the 10-60 s holds of
@@ -166,6 +168,8 @@ class _Episode:
     end: float | None = None
     good_start: float = 0.0  # HoldTimer.total_s at the start
     good_s: float = 0.0
+    seen_s: float = 0.0  # time in position, seen
+    last_t: float | None = None
     worst_sag: float = -math.inf
     worst_pike: float = math.inf
     min_body_angle: float = math.inf
@@ -248,6 +252,7 @@ class PlankAnalyzer(FloorAnalyzer):
         self._pos_since = None
         if self._episode is not None:
             self._episode.good_s = self._timer.total_s - self._episode.good_start
+            self._episode.last_t = None
         return self._phase
 
     def _end_episode(self, t_end: float) -> None:
@@ -257,7 +262,7 @@ class PlankAnalyzer(FloorAnalyzer):
         ep.end = max(ep.start, t_end)
         ep.good_s = self._timer.total_s - ep.good_start
         self._done.append(ep)
-        if ep.good_s >= self.config.min_hold_s:
+        if ep.seen_s >= self.config.min_hold_s:
             self._count += 1
         self._episode = None
 
@@ -346,6 +351,9 @@ class PlankAnalyzer(FloorAnalyzer):
         ep = self._episode
         if ep is not None:
             ep.good_s = self._timer.total_s - ep.good_start
+            if ep.last_t is not None and 0.0 < t - ep.last_t <= c.max_frame_gap_s:
+                ep.seen_s += t - ep.last_t
+            ep.last_t = t
             if in_pos:
                 if math.isfinite(off):
                     ep.worst_sag = max(ep.worst_sag, off)
@@ -401,6 +409,7 @@ class PlankAnalyzer(FloorAnalyzer):
         c = self.config
         measures = {
             "held_s": ep.good_s,
+            "in_position_s": ep.seen_s,
             "worst_sag_offset": ep.worst_sag if math.isfinite(ep.worst_sag) else math.nan,
             "worst_pike_offset": -ep.worst_pike if math.isfinite(ep.worst_pike) else math.nan,
             "min_body_angle": ep.min_body_angle if math.isfinite(ep.min_body_angle) else math.nan,

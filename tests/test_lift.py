@@ -82,11 +82,13 @@ def _joints(b: Body) -> dict[Landmark, np.ndarray]:
     for side, s, th, kn in (("left", 1.0, b.thigh_l, b.knee_l), ("right", -1.0, b.thigh_r, b.knee_r)):
         hip = hip_mid + np.array([0.0, 0.0, s * HIP_HALF])
         knee = hip + THIGH * np.array([math.sin(rad(th)), -math.cos(rad(th)), 0.0])
-        sh = rad(th - kn)
-        ankle = knee + SHANK * np.array([math.sin(sh), -math.cos(sh), 0.0])
-        P[L[f"{side.upper()}_HIP"]], P[L[f"{side.upper()}_KNEE"]], P[L[f"{side.upper()}_ANKLE"]] = hip, knee, ankle
-        P[L[f"{side.upper()}_HEEL"]] = ankle + np.array([-0.03, -0.02, 0.0])
-        P[L[f"{side.upper()}_FOOT_INDEX"]] = ankle + np.array([0.12, -0.03, 0.0])
+        shank = rad(th - kn)
+        ankle = knee + SHANK * np.array([math.sin(shank), -math.cos(shank), 0.0])
+        up_side = side.upper()
+        P[Landmark[f"{up_side}_HIP"]], P[Landmark[f"{up_side}_KNEE"]] = hip, knee
+        P[Landmark[f"{up_side}_ANKLE"]] = ankle
+        P[Landmark[f"{side.upper()}_HEEL"]] = ankle + np.array([-0.03, -0.02, 0.0])
+        P[Landmark[f"{side.upper()}_FOOT_INDEX"]] = ankle + np.array([0.12, -0.03, 0.0])
     a = rad(b.trunk)
     up = np.array([math.sin(a), math.cos(a), 0.0])
     sh_mid = hip_mid + TRUNK * up
@@ -97,14 +99,14 @@ def _joints(b: Body) -> dict[Landmark, np.ndarray]:
     for side, s in (("left", 1.0), ("right", -1.0)):
         sh = sh_mid + s * SHOULDER_HALF * lateral
         arm = math.sin(r) * fwd_sh + np.array([0.0, -math.cos(r), 0.0])
-        P[L[f"{side.upper()}_SHOULDER"]] = sh
-        P[L[f"{side.upper()}_ELBOW"]] = sh + UPPER_ARM * arm
-        P[L[f"{side.upper()}_WRIST"]] = sh + (UPPER_ARM + FOREARM) * arm
+        P[Landmark[f"{side.upper()}_SHOULDER"]] = sh
+        P[Landmark[f"{side.upper()}_ELBOW"]] = sh + UPPER_ARM * arm
+        P[Landmark[f"{side.upper()}_WRIST"]] = sh + (UPPER_ARM + FOREARM) * arm
     face_fwd = np.array([math.cos(a), -math.sin(a), 0.0])
     P[L.NOSE] = sh_mid + 0.11 * up + 0.07 * face_fwd
     for side, s in (("left", 1.0), ("right", -1.0)):
-        P[L[f"{side.upper()}_EYE"]] = P[L.NOSE] + 0.03 * up + np.array([0.0, 0.0, s * 0.03])
-        P[L[f"{side.upper()}_EAR"]] = sh_mid + 0.12 * up + np.array([0.0, 0.0, s * 0.07])
+        P[Landmark[f"{side.upper()}_EYE"]] = P[L.NOSE] + 0.03 * up + np.array([0.0, 0.0, s * 0.03])
+        P[Landmark[f"{side.upper()}_EAR"]] = sh_mid + 0.12 * up + np.array([0.0, 0.0, s * 0.07])
     floor = min(P[L.LEFT_ANKLE][1], P[L.RIGHT_ANKLE][1]) - 0.039
     ank_f = (P[L.LEFT_ANKLE][0] + P[L.RIGHT_ANKLE][0]) / 2.0
     shift = np.array([-ank_f + b.forward if b.forward else -ank_f, -floor, 0.0])
@@ -216,7 +218,7 @@ def test_body_model_proportions() -> None:
     assert J[L.LEFT_SHOULDER][1] == pytest.approx(0.818, abs=0.02)
     assert J[L.LEFT_WRIST][1] == pytest.approx(0.485, abs=0.03)
     Jq = _joints(SQUAT)
-    knee = m.flexion_deg(Jq[L.LEFT_HIP][:2], Jq[L.LEFT_KNEE][:2], Jq[L.LEFT_ANKLE][:2])
+    knee = m.flexion_deg(Jq[L.LEFT_HIP][:2].tolist(), Jq[L.LEFT_KNEE][:2].tolist(), Jq[L.LEFT_ANKLE][:2].tolist())
     assert knee == pytest.approx(115, abs=0.5)
 
 
@@ -524,7 +526,7 @@ def test_huge_gap_drops_lift_in_progress_and_time_going_back() -> None:
     shifted = [f.replace(t=f.t + (100.0 if i >= 70 else 0.0)) for i, f in enumerate(frames)]
     a, vs = run(shifted)
     assert a.summary().reps == 0
-    a, vs = run(frames + [frames[0]] + frames[1:])  # time jumps back: a second session in the stream
+    a, vs = run([*frames, frames[0], *frames[1:]])  # time jumps back: a second session in the stream
     assert [v.reps for v in vs] == sorted(v.reps for v in vs)
 
 

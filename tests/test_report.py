@@ -172,3 +172,35 @@ def test_report_renders_in_chromium(report_html: Path, tmp_path: Path) -> None:
     assert _ink_fraction(px, background) > 0.03, "screenshot is (nearly) blank"
     # The plots (below the tables at the top) show up with their coloured lines and bars.
     assert _colour_fraction(px[800:]) > 0.01, _colour_fraction(px[800:])
+
+
+def _demo_ready() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("coach.synth.scenarios") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not _demo_ready(), reason="`coach demo` needs coach.synth.scenarios (not written yet)")
+def test_two_demos_then_history_and_report(run_coach: RunCoach, tmp_path: Path) -> None:
+    for seed in (0, 1):
+        proc = run_coach("demo", "--seed", str(seed), "--quiet", timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    hist = run_coach("history")
+    assert hist.returncode == 0, hist.stderr
+    rows = [ln.split() for ln in hist.stdout.strip().splitlines()[1:]]
+    assert rows and all("demo" in r and "complete" in r for r in rows)
+    db = sqlite3.connect(tmp_path / "coach.db")
+    started = [r[0] for r in db.execute("SELECT started_unix FROM sessions ORDER BY id")]
+    db.close()
+    assert len(started) >= 2
+    out = tmp_path / "r.html"
+    proc = run_coach("report", "--last", "2", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    imgs = IMG.findall(text)
+    assert len(imgs) >= 4
+    for alt, b64 in imgs:
+        assert _ink_fraction(_decode(b64)) > 0.03, alt

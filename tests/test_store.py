@@ -27,7 +27,6 @@ from coach.exercise import FaultEvent, FrameVerdict, RepRecord, SetSummary
 from coach.landmarks import NUM_LANDMARKS, Landmark
 from coach.pipeline import Pipeline, Sample, run
 from coach.pose import PoseFrame
-from coach.registry import register
 from coach.store import SessionRecorder, open_store
 from coach.store.dates import parse_since
 from coach.store.db import mark_interrupted
@@ -140,12 +139,20 @@ class ScriptedAnalyzer:
                           tuple(items), tuple(events), 1.0, {"note": "scripted"})
 
 
-@register("scripted_plank", "test-only scripted analyzer")
+RULES = {"penalty": 10.0}
+
+
 def _scripted_plank(target: float | None = None) -> ScriptedAnalyzer:
     return ScriptedAnalyzer(exercise="scripted_plank", target=target, penalty=RULES["penalty"])
 
 
-RULES = {"penalty": 10.0}
+@pytest.fixture()
+def scripted_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``scripted_plank`` in the exercise registry, for this test only."""
+    from coach import registry
+
+    registry.exercise_names()  # load the real ones first
+    monkeypatch.setitem(registry._REGISTRY, "scripted_plank", _scripted_plank)
 
 
 class FakeClock:
@@ -497,6 +504,7 @@ def test_track_blob_round_trip() -> None:
         list(decode_frames(b"garbage"))
 
 
+@pytest.mark.usefixtures("scripted_registered")
 def test_rescore_uses_the_current_rules_and_keeps_the_old_score(db: Path) -> None:
     RULES["penalty"] = 10.0
     frames = plank_frames(9.0, sag_spans=((2.0, 3.0), (5.0, 6.0)))
@@ -583,3 +591,40 @@ def test_session_sink_on_a_corrupt_database_starts_a_new_one(
     assert err.count("\n") == 1 and "corrupt-" in err and "started a new one" in err
     with open_store(db) as store:
         assert len(history(store.conn)) == 1
+
+
+# -- several sets in one session ---------------------------------------------------------
+
+
+def test_session_writer_records_several_sets_in_one_session(db: Path) -> None:
+    from coach.store.hooks import open_session
+
+    with open_session(_parse("--db", str(db)), source="demo", mode="demo") as session:
+        for exercise, kind in (("plank", "hold"), ("hip_bridge", "rep"), ("lift", "lift")):
+            sink = session.set_sink(exercise=exercise, target=None)
+            run(((f, None) for f in plank_frames(3.0)),
+                Pipeline(ScriptedAnalyzer(exercise=exercise, kind=kind, period=1.0)), [sink])
+            with open_store(db) as peek:  # the session stays running between sets
+                assert session_detail(peek.conn, 1).session.status == "running"
+    with open_store(db) as store:
+        sd = session_detail(store.conn, 1)
+        assert len(history(store.conn)) == 3
+    assert sd.session.status == "complete" and sd.session.mode == "demo"
+    assert [(d.set.set_index, d.set.exercise, d.set.reps) for d in sd.sets] == [
+        (1, "plank", 2), (2, "hip_bridge", 2), (3, "lift", 2)]
+
+
+def test_session_writer_failure_and_empty_session(db: Path) -> None:
+    from coach.store.hooks import open_session
+
+    with pytest.raises(RuntimeError), open_session(_parse("--db", str(db)), source="x", mode="live") as session:
+        run(((f, None) for f in plank_frames(2.0)), Pipeline(ScriptedAnalyzer()),
+            [session.set_sink(exercise="plank")])
+        raise RuntimeError("camera lost")
+    with open_session(_parse("--db", str(db)), source="y", mode="live"):
+        pass  # no set: nothing is kept
+    with open_store(db) as store:
+        assert [(r.session.id, r.session.status) for r in history(store.conn)] == [(1, "interrupted")]
+    unsaved = open_session(_parse("--db", str(db), "--no-save"), source="z", mode="demo")
+    assert isinstance(unsaved.set_sink(exercise="plank"), UnsavedSink)
+    unsaved.close()

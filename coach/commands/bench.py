@@ -11,7 +11,7 @@ from coach.commands._common import add_model_arg
 from coach.errors import UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "bench", help="measure coach's speed against a bare MediaPipe loop",
         description="Time a bare MediaPipe PoseLandmarker loop and coach's pipeline (inference, analysis, "

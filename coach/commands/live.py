@@ -30,7 +30,7 @@ from coach.summary_text import format_summary
 from coach.voice import describe, select_voice
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "live", help="coach a set live from the webcam",
         description="Coach a set live: webcam -> pose -> form checks -> cues on screen and aloud. "
@@ -89,12 +89,12 @@ def cmd_live(args: argparse.Namespace) -> int:
         if planned.target else None
 
     with ExitStack() as stack:
-        source, source_name = _open_source(args)  # CameraError (one line, suggests demo) before the model loads
+        # no camera: CameraError (one line, suggests demo) before the model loads
+        source, source_name = _open_source(args)
         stack.callback(source.close)
+        from coach.live.detector import MediaPipeDetector
         from coach.models import ensure_model
         from coach.pose_backend import MediaPipePose, PoseBackendOptions
-
-        from coach.live.detector import MediaPipeDetector
 
         backend = stack.enter_context(
             MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))

@@ -109,6 +109,9 @@ class LatestFrameCapture:
         self.captured = 0
         self.overwritten = 0
         self.t0: float | None = None
+        self.interval: float | None = None
+        """Smoothed time between captured frames (the real camera period)."""
+        self._last_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="coach-capture", daemon=True)
 
     @property
@@ -127,6 +130,10 @@ class LatestFrameCapture:
                 now = self._clock()
                 if self.t0 is None:
                     self.t0 = now
+                if self._last_at is not None:
+                    dt = now - self._last_at
+                    self.interval = dt if self.interval is None else self.interval + 0.1 * (dt - self.interval)
+                self._last_at = now
                 t = vf.t if self.lossless else now - self.t0
                 with self._cond:
                     if self._stop:

@@ -66,6 +66,12 @@ class LiveConfig:
     lossless: bool = False
     """Process every frame (a video analysed as fast as possible) instead
     of only the newest one."""
+    stale_fraction: float = 0.25
+    """In real time, a frame older than this fraction of the frame period
+    is skipped for the next one (see ``LiveLoop._fresher``); inf: never.
+    Measured (BENCHMARKS.md): 0.25 keeps the loop's added latency near
+    5 ms at p95 when inference sometimes overruns the frame period, at
+    no measurable cost in frames processed."""
     cue_hold_s: float = 3.0
     frame_timeout_s: float = 5.0
     max_s: float | None = None
@@ -101,9 +107,12 @@ class LiveStats:
             return "-" if x is None else f"{x:.1f}"
 
         fps = self.fps
-        return (f"live: {self.processed} frames processed ({'-' if fps is None else f'{fps:.1f}'} fps), "
-                f"{self.dropped} dropped; latency p50 {ms(self.latency_ms[0])} ms, "
-                f"p95 {ms(self.latency_ms[1])} ms; inference p50 {ms(self.inference_ms[0])} ms")
+        text = (f"live: {self.processed} frames processed ({'-' if fps is None else f'{fps:.1f}'} fps), "
+                f"{self.dropped} dropped; inference p50 {ms(self.inference_ms[0])} ms")
+        if self.latency_ms[0] is not None:
+            text += (f"; latency capture -> screen p50 {ms(self.latency_ms[0])} ms, p95 {ms(self.latency_ms[1])} ms "
+                     f"(loop adds p95 {ms(self.excess_ms[1])} ms to the inference)")
+        return text
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,7 @@ class LiveLoop:
         self.excess = Recent()
         self.processed = 0
         self.set_frames = 0
+        self.stale_skipped = 0
 
     # -- the loop -----------------------------------------------------------------
     def run(self) -> LiveResult:
@@ -195,6 +205,8 @@ class LiveLoop:
                         )
                     continue
                 last_frame = self.clock()
+                if not self.config.lossless and not self.paused:
+                    item = self._fresher(capture, item)
                 if self.config.max_s is not None and item.t > self.config.max_s:
                     break
                 self._step(item)
@@ -212,7 +224,7 @@ class LiveLoop:
         stats = LiveStats(
             captured=capture.captured,
             processed=self.processed,
-            dropped=capture.dropped,
+            dropped=capture.dropped + self.stale_skipped,
             set_frames=self.set_frames,
             wall_s=self.clock() - t_start,
             latency_ms=(_ms(self.latency, 50), _ms(self.latency, 95),
@@ -223,6 +235,21 @@ class LiveLoop:
             excess_ms=(_ms(self.excess, 50), _ms(self.excess, 95)),
         )
         return LiveResult(summary, stats, self.quit)
+
+    def _fresher(self, capture: LatestFrameCapture, item: CapturedFrame) -> CapturedFrame:
+        """After a slow frame the newest frame may already be old: wait for
+        the next one instead (due within one camera period) when the frame
+        is older than ``stale_fraction`` of a period, so the cue on screen
+        is never much older than one inference. Counted as dropped."""
+        period = capture.interval or self._period
+        age = self.clock() - item.captured_at
+        if age <= period * self.config.stale_fraction:
+            return item
+        newer = capture.get(timeout=max(0.0, period - age) + 0.25 * period)
+        if newer is None:
+            return item
+        self.stale_skipped += 1
+        return newer
 
     def _step(self, item: CapturedFrame) -> None:
         image = item.image

@@ -15,14 +15,6 @@ from coach.store.db import Store
 from coach.store.queries import reading, score_trend, session_detail
 from coach.store.rows import SessionDetail, SetDetail
 
-FAULT_ORDER: tuple[str, ...] = (
-    "hips_sagging", "hips_piking", "elbows_not_under_shoulders", "head_dropped",
-    "hips_too_low", "back_overarched", "feet_too_far", "feet_too_close", "hips_uneven",
-    "knee_not_close", "head_lifted", "other_leg_lifted",
-    "knees_straight", "back_rounded", "load_far", "twisting", "not_visible",
-)
-"""DESIGN.md's fault codes: fixes each code's colour across plots."""
-
 KEY_METRIC_HINTS: dict[str, tuple[str, ...]] = {
     "plank": ("body_angle", "body_line", "hip_angle", "hip_offset", "hip"),
     "hip_bridge": ("hip_extension", "hip_angle", "hip", "knee"),
@@ -154,7 +146,7 @@ def _faults(sessions: Sequence[SessionDetail]) -> str:
             "<p class=\"explain\">How many times each form fault started (one episode lasts until the form "
             "is corrected), summed over the sessions in this report. Times when the body was not visible "
             "enough to judge are left out.</p>"
-            + h.figure(plots.fault_frequency(counts, FAULT_ORDER), "fault frequency",
+            + h.figure(plots.fault_frequency(counts), "fault frequency",
                        "Fault episodes per exercise and fault code."))
 
 
@@ -190,14 +182,15 @@ def _set_section(det: SetDetail, numbered: bool) -> str:
                    f"<b>{h.esc(metric.replace('_', ' '))}</b> each second: the line is the mean, the light "
                    "band the lowest to highest value within that second. Coloured spans mark the fault "
                    "episodes, one colour per fault.</p>")
-        out.append(h.figure(plots.angle_timeline(metric, det.metric_series(metric), det.faults, FAULT_ORDER,
-                                                 t0), f"{metric} over time",
-                            f"{metric} per second, with fault episodes shaded."))
+        png = plots.angle_timeline(metric, det.metric_series(metric), det.faults, t0)
+        out.append(h.figure(png, f"{metric} over time", f"{metric} per second, with fault episodes shaded."))
     kind = st.kind
     final = st.hold_s if kind == "hold" else float(st.reps)
     what = "good-form hold time" if kind == "hold" else f"completed {kind}s"
-    out.append(f"<h3>Against the target</h3><p class=\"explain\">The {what} as the set went on; the dashed "
-               "line is the target. Hold time counts only while the form is good.</p>")
+    target_text = "the dashed line is the target" if st.target else "no target was set for this set"
+    hold_text = " Hold time counts only while the form is good." if kind == "hold" else ""
+    out.append(f"<h3>Against the target</h3><p class=\"explain\">The {what} as the set went on; "
+               f"{target_text}.{hold_text}</p>")
     out.append(h.figure(plots.progress_vs_target(kind, det.seconds, st.target, final, t0),
                         f"{what} against target", f"{what.capitalize()} over the set."))
     if st.exercise == "lift" and det.items:

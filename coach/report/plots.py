@@ -23,16 +23,25 @@ GRID = "#e5e7eb"
 ACCENT = "#2563eb"
 GOOD = "#16a34a"
 EXERCISE_COLORS = {"plank": "#2563eb", "hip_bridge": "#db2777", "knee_to_chest": "#0d9488", "lift": "#ea580c"}
-FAULT_PALETTE = ("#ef4444", "#f59e0b", "#8b5cf6", "#06b6d4", "#84cc16", "#ec4899", "#64748b", "#14b8a6",
-                 "#a16207", "#9333ea")
+FAULT_PALETTE = ("#ef4444", "#f59e0b", "#a855f7", "#10b981", "#ec4899", "#84cc16", "#64748b", "#a16207")
+FAULT_GROUPS: dict[str, tuple[str, ...]] = {
+    "plank": ("hips_sagging", "hips_piking", "elbows_not_under_shoulders", "head_dropped"),
+    "hip_bridge": ("hips_too_low", "back_overarched", "feet_too_far", "feet_too_close", "hips_uneven"),
+    "knee_to_chest": ("knee_not_close", "head_lifted", "other_leg_lifted"),
+    "lift": ("knees_straight", "back_rounded", "load_far", "twisting"),
+}
+"""DESIGN.md's fault codes per exercise: a code's colour is its place in
+its exercise's list, so the faults of one exercise never share a colour."""
 DPI = 110
 
 
-def fault_color(code: str, order: Sequence[str]) -> str:
+def fault_color(code: str) -> str:
     if code == "not_visible":
         return "#9ca3af"
-    idx = list(order).index(code) if code in order else abs(hash(code))
-    return FAULT_PALETTE[idx % len(FAULT_PALETTE)]
+    for codes in FAULT_GROUPS.values():
+        if code in codes:
+            return FAULT_PALETTE[codes.index(code)]
+    return FAULT_PALETTE[sum(map(ord, code)) % len(FAULT_PALETTE)]
 
 
 def exercise_color(name: str) -> str:
@@ -111,7 +120,7 @@ def score_trend(series: Mapping[str, Sequence[TrendPoint]]) -> bytes:
     return _png(fig)
 
 
-def fault_frequency(counts: Mapping[str, Mapping[str, int]], fault_order: Sequence[str]) -> bytes:
+def fault_frequency(counts: Mapping[str, Mapping[str, int]]) -> bytes:
     """Horizontal bars: fault episodes per code, grouped by exercise."""
     rows: list[tuple[str, str, int]] = []
     for exercise in sorted(counts):
@@ -124,7 +133,7 @@ def fault_frequency(counts: Mapping[str, Mapping[str, int]], fault_order: Sequen
     labels = [f"{ex.replace('_', ' ')}: {code}" for ex, code, _ in rows]
     values = [n for _, _, n in rows]
     ypos = list(range(len(rows)))[::-1]
-    ax.barh(ypos, values, color=[fault_color(code, fault_order) for _, code, _ in rows], height=0.65)
+    ax.barh(ypos, values, color=[fault_color(code) for _, code, _ in rows], height=0.65)
     ax.set_yticks(ypos, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     for y, v in zip(ypos, values, strict=True):
@@ -138,7 +147,7 @@ def fault_frequency(counts: Mapping[str, Mapping[str, int]], fault_order: Sequen
 
 
 def angle_timeline(metric: str, series: Sequence[MetricSecond], faults: Sequence[FaultRow],
-                   fault_order: Sequence[str], t0: float = 0.0) -> bytes:
+                   t0: float = 0.0) -> bytes:
     """The key angle per second (mean line, min-max band), faults shaded."""
     fig, ax = _figure(9.0, 3.4)
     if not series:
@@ -150,7 +159,7 @@ def angle_timeline(metric: str, series: Sequence[MetricSecond], faults: Sequence
     ax.plot(xs, [m.mean for m in series], color=ACCENT, linewidth=2, label=metric.replace("_", " "))
     seen: set[str] = set()
     for f in faults:
-        color = fault_color(f.code, fault_order)
+        color = fault_color(f.code)
         ax.axvspan(f.start - t0, max(f.end, f.start + 0.1) - t0, color=color, alpha=0.22, linewidth=0,
                    label=None if f.code in seen else f.code)
         seen.add(f.code)

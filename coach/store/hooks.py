@@ -6,6 +6,10 @@ live`` and ``coach demo`` call to record a session.
     if sink is not None:
         sinks.append(sink)
 
+    # or several sets in one session:
+    with open_session(args, source=..., mode="demo") as session:
+        sinks.append(session.set_sink(exercise=..., target=...))
+
 The sink never makes the analysis fail: if the database cannot be opened
 or written (read-only, full disk, unwritable folder) it prints one warning
 line on stderr and the run goes on without saving. A corrupt database file
@@ -21,11 +25,10 @@ import sys
 from pathlib import Path
 
 from coach.errors import StoreError
-from coach.exercise import SetSummary
-from coach.pipeline import Sample, Sink
+from coach.pipeline import Sink
 from coach.store.db import Store, open_store
 from coach.store.paths import DB_ENV, resolve_db_path
-from coach.store.recorder import SessionRecorder
+from coach.store.recorder import SessionRecorder, SessionWriter, UnsavedSession, UnsavedSink
 
 
 def warn(message: str) -> None:
@@ -56,16 +59,6 @@ def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
-class UnsavedSink:
-    """Stands in for the recorder when the database is unusable."""
-
-    def on_sample(self, sample: Sample) -> None:
-        pass
-
-    def close(self, summary: SetSummary) -> None:
-        pass
-
-
 def session_sink(args: argparse.Namespace, *, exercise: str, source: str, target: float | None,
                  mode: str) -> Sink | None:
     """Open the store (creating/migrating it), start a session and a set,
@@ -85,6 +78,33 @@ def session_sink(args: argparse.Namespace, *, exercise: str, source: str, target
     if store is not None:
         store.close()
     return UnsavedSink()
+
+
+def open_session(args: argparse.Namespace, *, source: str, mode: str) -> SessionWriter | UnsavedSession:
+    """Like :func:`session_sink`, for a session of several sets::
+
+        with open_session(args, source="demo", mode="demo") as session:
+            for exercise in ...:
+                sinks = [..., session.set_sink(exercise=exercise, target=None)]
+                run(frames, pipeline, sinks)
+
+    With ``--no-save`` or an unusable database every set goes unsaved (one
+    warning line in the latter case)."""
+    if getattr(args, "no_save", False):
+        return UnsavedSession()
+    path = db_path(args)
+    store: Store | None = None
+    try:
+        store = open_store(path, notify=warn)
+        return SessionWriter(store, source=source, mode=mode,
+                             keep_track=bool(getattr(args, "keep_track", False)), notify=warn)
+    except StoreError as exc:
+        warn(f"{exc}; the session is not saved")
+    except sqlite3.Error as exc:
+        warn(f"cannot save to the database {path} ({exc}); the session is not saved")
+    if store is not None:
+        store.close()
+    return UnsavedSession()
 
 
 def open_review_store(args: argparse.Namespace) -> Store | None:

@@ -60,8 +60,8 @@ class SetRow:
         if self.kind == "hold":
             text = f"{self.hold_s:.1f} s hold"
             return text + (f" / {self.target:g} s" if self.target else "")
-        unit = "lifts" if self.kind == "lift" else (self.target_unit or "reps")
-        text = f"{self.reps} {unit}"
+        unit = "lift" if self.kind == "lift" else "rep"
+        text = f"{self.reps} {unit}" + ("" if self.reps == 1 else "s")
         return text + (f" / {self.target:g}" if self.target else "")
 
     def to_json(self) -> dict[str, Any]:

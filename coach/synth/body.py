@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,8 +79,11 @@ figure, taken from adult anthropometric surveys such as ANSUR II)."""
 # of European/North American populations (NCD-RisC 2016) give ~1.71 m with a
 # standard deviation of ~0.09 m; the clip keeps the proportions meaningful.
 STATURE_MEAN_M = 1.71
+"""Mean stature of the sampled adults (m)."""
 STATURE_SD_M = 0.09
+"""Its standard deviation (m)."""
 STATURE_RANGE_M = (1.50, 1.95)
+"""Sampled statures are clipped to this range (m)."""
 PROPORTION_SD = 0.02
 """Individual segment proportions vary by a few percent around the means."""
 PROPORTION_MAX_DEV = 0.04
@@ -119,6 +122,11 @@ HAND_THUMB_SPREAD = 0.60
 """The thumb knuckle sits 0.6 hand breadths to the thumb side."""
 FOREARM_INWARD_DEG = 10.0
 """In a forearm plank the forearms point forwards and slightly inwards."""
+SHIN_GRIP_FRAC = 0.15
+"""Hands holding a shin clasp it just below the knee (15 % down the shank)."""
+SHIN_HALF_WIDTH_M = 0.02
+"""Hands around a shin sit either side of it: half a hand breadth plus the
+shin's own half width (~2 cm) off its axis."""
 ARM_ALONGSIDE_ABDUCTION_DEG = 12.0
 """Lying on the back, the arms rest beside the body, slightly spread."""
 
@@ -161,6 +169,7 @@ HIP_LYING_H = 0.090
 ARM_LYING_H = 0.040
 """Elbow and wrist centres of an arm resting on the floor."""
 _CLEARANCE_EPS = 1e-6
+"""Numerical slack (m) when checking that no contact candidate is below the floor."""
 
 
 # --------------------------------------------------------------------------------------
@@ -262,6 +271,8 @@ class Posture:
       midpoint, the ankle midpoint or the shoulder midpoint).
     * ``pelvis_rotation``: the pelvis about the body's long axis (positive
       turns the front to the left; in a supine body it lowers the left hip).
+      It moves the hip joints; the legs keep their orientation (the hips
+      rotate to compensate), so planted feet stay planted.
     * ``trunk_twist``: upper trunk about its long axis relative to the pelvis,
       positive = shoulders turned to the left. ``trunk_lean``: upper trunk
       sideways, positive = to the right. ``spine_flexion``: the upper trunk
@@ -345,9 +356,10 @@ def _check_modes(base: str, arms: str, anchor: str) -> None:
         raise ValueError(f"unknown anchor {anchor!r}; expected one of {', '.join(ANCHORS)}")
 
 
-def bilateral(**angles: float) -> dict[str, float]:
-    """``bilateral(knee_flexion=20)`` -> ``{"knee_flexion_l": 20, "knee_flexion_r": 20}``."""
-    out: dict[str, float] = {}
+def bilateral(**angles: float) -> dict[str, Any]:
+    """``bilateral(knee_flexion=20)`` -> ``{"knee_flexion_l": 20, "knee_flexion_r": 20}``
+    (typed ``Any`` so it can be splatted into ``Posture(...)``)."""
+    out: dict[str, Any] = {}
     for key, value in angles.items():
         out[f"{key}_l"] = value
         out[f"{key}_r"] = value
@@ -359,7 +371,9 @@ class PostureSeq:
     """A sequence of postures as columns: one (T,) array per numeric field.
 
     ``base``, ``arms`` and ``anchor`` are shared by the whole sequence (a body
-    does not switch from standing to lying within one sequence).
+    does not switch from standing to lying within one sequence). Missing
+    fields take the :class:`Posture` default; scalars and length-1 arrays
+    are broadcast to the sequence length.
     """
 
     base: Base
@@ -369,24 +383,18 @@ class PostureSeq:
 
     def __post_init__(self) -> None:
         _check_modes(self.base, self.arms, self.anchor)
-        cols: dict[str, FloatArray] = {}
-        n: int | None = None
-        defaults = Posture()
-        for name in NUMERIC_FIELDS:
-            if name in self.values:
-                arr = np.array(self.values[name], dtype=np.float64).reshape(-1)
-            else:
-                arr = np.array([float(getattr(defaults, name))])
-            cols[name] = arr
-            if name in self.values:
-                if n is None:
-                    n = arr.size
-                elif arr.size != n:
-                    raise ValueError(f"PostureSeq.values[{name!r}] has length {arr.size}, expected {n}")
         unknown = set(self.values) - set(NUMERIC_FIELDS)
         if unknown:
             raise ValueError(f"PostureSeq has unknown fields: {', '.join(sorted(unknown))}")
-        length = n if n is not None else 1
+        defaults = Posture()
+        cols: dict[str, FloatArray] = {}
+        for name in NUMERIC_FIELDS:
+            raw = self.values[name] if name in self.values else getattr(defaults, name)
+            cols[name] = np.array(raw, dtype=np.float64).reshape(-1)
+        sizes = {arr.size for arr in cols.values()} - {1}
+        if len(sizes) > 1 or 0 in sizes:
+            raise ValueError(f"PostureSeq columns must share one length (or be scalars), got {sorted(sizes)}")
+        length = sizes.pop() if sizes else 1
         for name, arr in cols.items():
             if arr.size != length:
                 arr = np.full(length, arr[0])
@@ -501,14 +509,16 @@ def _core(seq: PostureSeq, dims: BodyDims) -> _Rig:
     """Joint centres and segment frames, pelvis at the origin, before contacts."""
     v = {k: np.radians(a) for k, a in seq.values.items()}
     sgn = 1.0 if seq.base == "supine" else -1.0
-    r_pelvis = rot_z(sgn * v["trunk_pitch"]) @ rot_y(v["pelvis_rotation"])
+    r_leg = rot_z(sgn * v["trunk_pitch"])
+    r_pelvis = r_leg @ rot_y(v["pelvis_rotation"])
     t = len(seq)
     pts: dict[str, FloatArray] = {"pelvis": np.zeros((t, 3))}
     rots: dict[str, FloatArray] = {"pelvis": r_pelvis}
     thumbs: dict[str, FloatArray] = {}
     for s, lat in _SIDES:
         hip = _mv(r_pelvis, [0.0, 0.0, lat * dims.hip_width / 2])
-        r_thigh = r_pelvis @ rot_z(v[f"hip_flexion_{s}"]) @ rot_x(-lat * v[f"hip_abduction_{s}"])
+        # the legs do not roll with the pelvis (hip rotation compensates it)
+        r_thigh = r_leg @ rot_z(v[f"hip_flexion_{s}"]) @ rot_x(-lat * v[f"hip_abduction_{s}"])
         knee = hip + _mv(r_thigh, [0.0, -dims.thigh, 0.0])
         r_shank = r_thigh @ rot_z(-v[f"knee_flexion_{s}"])
         ankle = knee + _mv(r_shank, [0.0, -dims.shank, 0.0])
@@ -644,19 +654,12 @@ def _world_arms(rig: _Rig, seq: PostureSeq, dims: BodyDims) -> None:
         for s, lat in _SIDES:
             sh = rig.pts[f"shoulder_{s}"]
             elbow = sh + dims.upper_arm * np.stack([np.sin(incline), -np.cos(incline), np.zeros(t)], axis=1)
-            fdir = _unit(
-                np.stack(
-                    [
-                        np.full(t, dims.forearm * math.cos(inward)),
-                        np.full(t, WRIST_FLOOR_H - ELBOW_FLOOR_H),
-                        np.full(t, -lat * dims.forearm * math.sin(inward)),
-                    ],
-                    axis=1,
-                )
-            )
+            drop = ELBOW_FLOOR_H - WRIST_FLOOR_H
+            flat = math.sqrt(max(dims.forearm**2 - drop**2, 0.0))
+            step = np.array([flat * math.cos(inward), -drop, -lat * flat * math.sin(inward)])
             rig.pts[f"elbow_{s}"] = elbow
-            rig.pts[f"wrist_{s}"] = elbow + dims.forearm * fdir
-            rig.thumbs[s] = np.tile([0.0, 1.0, 0.0], (t, 1))  # fists, thumbs up
+            rig.pts[f"wrist_{s}"] = elbow + step
+            rig.thumbs[s] = np.tile([0.0, 0.0, -lat], (t, 1))  # palms down: thumbs medial
     elif seq.arms == "alongside":
         spread = math.radians(ARM_ALONGSIDE_ABDUCTION_DEG)
         for s, lat in _SIDES:
@@ -715,8 +718,10 @@ def _grip(rig: _Rig, seq: PostureSeq, dims: BodyDims) -> None:
     lat_sh = _unit(shoulder_axis)
     lat_hip = _unit(rig.pts["hip_r"] - rig.pts["hip_l"])
     point = np.stack([v["grip_x"], v["grip_y"], v["grip_z"]], axis=1)
-    shin = {s: rig.pts[f"knee_{s}"] + 0.35 * (rig.pts[f"ankle_{s}"] - rig.pts[f"knee_{s}"]) for s, _ in _SIDES}
-    around = 0.5 * dims.hand_breadth + 0.02  # hands wrap a shin ~4 cm either side of its axis
+    shin = {
+        s: rig.pts[f"knee_{s}"] + SHIN_GRIP_FRAC * (rig.pts[f"ankle_{s}"] - rig.pts[f"knee_{s}"]) for s, _ in _SIDES
+    }
+    around = 0.5 * dims.hand_breadth + SHIN_HALF_WIDTH_M
     for s, lat in _SIDES:
         wrist0 = rig.pts[f"wrist_{s}"]
         target = (
@@ -752,7 +757,9 @@ def _assemble(rig: _Rig, dims: BodyDims) -> FloatArray:
     out = np.zeros((t, NUM_LANDMARKS, 3))
     r_head = rig.rots["head"]
     for lm, (fx, fy, fz) in _FACE_POINTS.items():
-        out[:, lm] = rig.pts["head"] + _mv(r_head, [fx * dims.head_radius, fy * dims.head_radius, fz * dims.head_radius])
+        out[:, lm] = rig.pts["head"] + _mv(
+            r_head, [fx * dims.head_radius, fy * dims.head_radius, fz * dims.head_radius]
+        )
     for s, _lat in _SIDES:
         side = "LEFT" if s == "l" else "RIGHT"
         for joint, key in (

@@ -39,6 +39,7 @@ CUTS: tuple[Cut, ...] = ("none", "knees", "hips")
 
 DEFAULT_WIDTH = 1280
 DEFAULT_HEIGHT = 720
+"""720p, the usual webcam mode (640x480 works too: pass width/height)."""
 DEFAULT_HFOV_DEG = 65.0
 """Typical webcams have a 60-78 degree diagonal-to-horizontal field of view
 (a Logitech C920 is ~70 degrees horizontal at 16:9; laptop cameras less)."""
@@ -57,6 +58,8 @@ FIT_FILL = 0.86
 """The framed body spans at most 86 % of the image in each direction: a 7 %
 margin keeps the extremities clear of the analyzers' edge margin (3 %)."""
 FIT_ITERATIONS = 6
+"""Framing alternates re-centring and re-distancing; six rounds converge to
+well under a pixel for the framings made here."""
 FIT_MAX_FRAMES = 90
 """Framing looks at up to this many frames of a sequence (enough to cover
 the whole movement, cheap to project)."""
@@ -258,7 +261,7 @@ def as_view(view: View | ViewKind | str) -> View:
         return view
     if view not in VIEW_KINDS:
         raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEW_KINDS)}")
-    return View(kind=view)  # type: ignore[arg-type]
+    return View(kind=view)
 
 
 # --------------------------------------------------------------------------------------
@@ -452,10 +455,11 @@ def _fit_points(world: FloatArray, cut: Cut) -> FloatArray:
     upper = world[:, : int(Landmark.RIGHT_HIP) + 1]
     if cut == "knees":
         extra = [
-            world[:, Landmark[f"{s}_HIP"]] + CUT_KNEES_THIGH_FRAC * (world[:, Landmark[f"{s}_KNEE"]] - world[:, Landmark[f"{s}_HIP"]])
+            world[:, Landmark[f"{s}_HIP"]]
+            + CUT_KNEES_THIGH_FRAC * (world[:, Landmark[f"{s}_KNEE"]] - world[:, Landmark[f"{s}_HIP"]])
             for s in ("LEFT", "RIGHT")
         ]
-        return np.concatenate([upper.reshape(-1, 3)] + extra)
+        return np.concatenate([upper.reshape(-1, 3), *extra])
     extra = [
         world[:, Landmark[f"{s}_SHOULDER"]]
         + CUT_HIPS_TRUNK_FRAC * (world[:, Landmark[f"{s}_HIP"]] - world[:, Landmark[f"{s}_SHOULDER"]])
@@ -463,7 +467,7 @@ def _fit_points(world: FloatArray, cut: Cut) -> FloatArray:
     ]
     # the arms may reach below the hips: frame only the head and shoulders
     keep = [int(lm) for lm in Landmark if lm <= Landmark.RIGHT_SHOULDER]
-    return np.concatenate([world[:, keep].reshape(-1, 3)] + extra)
+    return np.concatenate([world[:, keep].reshape(-1, 3), *extra])
 
 
 def default_camera_height(view: View, on_floor: bool) -> float:
@@ -477,8 +481,12 @@ def default_camera_height(view: View, on_floor: bool) -> float:
 def frame_camera(view: View, world: ArrayLike, on_floor: bool) -> Camera:
     """A camera for ``view`` that keeps the body (over the whole sequence
     ``world``, (T, 33, 3)) in the image with a margin, at the nearest distance
-    within the allowed range, aimed at the middle of the body."""
+    within the allowed range, aimed at the middle of the body. With a
+    ``cut`` the framing is made on the first frame (the starting position)."""
     pts_all = np.asarray(world, dtype=np.float64)
+    if view.cut != "none":
+        # a too-close camera is set up with the user in the starting position
+        pts_all = pts_all[:1]
     step = max(1, pts_all.shape[0] // FIT_MAX_FRAMES)
     pts = _fit_points(pts_all[::step], view.cut)
     pts = pts[np.isfinite(pts).all(axis=1)]

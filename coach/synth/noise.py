@@ -139,11 +139,11 @@ class NoisyTrack:
     kept: IntArray
 
 
-_OCCLUSION_GROUPS: tuple[tuple[int, ...], ...] = tuple(
-    tuple(int(Landmark[f"{side}_{j}"]) for j in joints)
-    for side in ("LEFT", "RIGHT")
-    for joints in (("ELBOW", "WRIST", "PINKY", "INDEX", "THUMB"), ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"))
-) + (tuple(int(lm) for lm in Landmark if lm <= Landmark.MOUTH_RIGHT),)
+_LIMBS = (("ELBOW", "WRIST", "PINKY", "INDEX", "THUMB"), ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"))
+_OCCLUSION_GROUPS: tuple[tuple[int, ...], ...] = (
+    *(tuple(int(Landmark[f"{side}_{j}"]) for j in joints) for side in ("LEFT", "RIGHT") for joints in _LIMBS),
+    tuple(int(lm) for lm in Landmark if lm <= Landmark.MOUTH_RIGHT),
+)
 """Body parts that get hidden together: each forearm+hand, each lower leg+foot, the head."""
 
 
@@ -167,14 +167,14 @@ def _windows(
     out: list[tuple[int, int]] = []
     for _ in range(count):
         start = int(rng.integers(0, n_frames))
-        length = max(1, int(round(rng.uniform(*length_s) * fps)))
+        length = max(1, round(rng.uniform(*length_s) * fps))
         out.append((start, min(n_frames, start + length)))
     return out
 
 
 def _envelope(n: int, fps: float, edge_s: float = 0.15) -> FloatArray:
     """Smooth 0 -> 1 -> 0 window of n frames (edges of ``edge_s``)."""
-    k = max(1, int(round(edge_s * fps)))
+    k = max(1, round(edge_s * fps))
     up = np.clip(np.arange(n) / k, 0.0, 1.0)
     down = np.clip((n - 1 - np.arange(n)) / k, 0.0, 1.0)
     return np.asarray(np.minimum(up, down) if n > 2 else np.ones(n))
