@@ -15,10 +15,11 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
         head += f", good-form hold {s.hold_s:.1f} s (longest {s.best_hold_s:.1f} s)"
         if s.target:
             head += f" of {s.target:g} s target"
-    if s.reps or s.target_unit in ("reps", "lifts", "holds"):
+        head += f", {s.reps} hold{'s' if s.reps != 1 else ''} completed"
+    else:
         unit = s.target_unit or "reps"
         head += f", {s.reps} {unit}"
-        if s.target and s.target_unit != "s":
+        if s.target:
             head += f" of {s.target:g}"
     lines.append(head)
     counts = s.fault_counts()

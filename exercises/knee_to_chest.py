@@ -92,7 +92,7 @@ class KneeToChestConfig(FloorConfig):
     hold_still_deg: float = 6.0
     """...6 degrees: a pull moves ~50-100 degrees/s, filtered landmark jitter
     is ~1-2 degrees."""
-    hold_band_deg: float = 3.0
+    hold_band_deg: float = 2.0
     """Hold time is time within 3 degrees of the held level (both ends of the
     hold judged alike, so detection lags cancel; ~3x filtered jitter)."""
     hold_settle_s: float = 1.0
@@ -278,8 +278,8 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             self._still.clear()
             self._phase = "pulling"
         cyc = self._cycle
-        if cyc is not None and self._phase in ("pulling", "hold") and together and len(cyc.legs) == 1:
-            cyc.legs = frozenset(SIDES)  # the second knee joins: a both-knees hold
+        if cyc is not None and self._phase == "pulling" and together and len(cyc.legs) == 1:
+            cyc.legs = frozenset(SIDES)  # the second knee joins while pulling: a both-knees hold
         active = self._active_flex(flex, side)
         still = self._still.push(t, active) if cyc is not None else False
 
@@ -338,7 +338,11 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         cyc = self._cycle
 
         if cyc is not None and self._phase == "hold":
-            if math.isfinite(active) and self._close_fault.update(active):
+            # closeness is judged on the held level (a running mean over the
+            # hold that ignores dips shorter than hold_settle_s), not frame
+            # by frame: a guessed far leg drifts
+            level = cyc.timer.level if math.isfinite(cyc.timer.level) else active
+            if math.isfinite(level) and self._close_fault.update(min(level, active + c.release_drop_deg)):
                 raw.append(KNEE_NOT_CLOSE)
             cyc.timer.update(t, active, not raw)
             if math.isfinite(active):

@@ -243,6 +243,11 @@ class LiftConfig:
     """A lift in progress is dropped if the feet move farther than this
     (statures, ~40 cm) from where it started: that is walking or carrying,
     not a lift in place."""
+    size_moved_max: float = 1.3
+    """... or if the body's 2D size changes by more than 30 % (walking toward
+    or away from the camera). Bending shortens the 2D segment chain by at
+    most ~15 % in an oblique view and not at all in a side view; a front
+    view uses the hip width, which bending does not change."""
     carry_window_s: float = 2.0
     """After a lift the load is probably still in the hands: twisting is
     still judged for this long."""
@@ -825,6 +830,14 @@ class LiftAnalyzer:
 
         # 2D geometry used for view, scale and jumps (always available here)
         seg2 = m.dist(P[sh], P[hp]) + m.dist(P[hp], P[kn]) + m.dist(P[kn], P[an])
+        # the other side's chain too when it is seen (front view): while
+        # walking toward the camera the swinging leg foreshortens, the
+        # standing leg does not
+        o_sh, o_hp, o_kn, o_an = (sided(other_side(side), j) for j in ("shoulder", "hip", "knee", "ankle"))
+        if all(f.seen(lm, th) for lm in (o_sh, o_hp, o_kn, o_an)):
+            seg_o = m.dist(P[o_sh], P[o_hp]) + m.dist(P[o_hp], P[o_kn]) + m.dist(P[o_kn], P[o_an])
+            if math.isfinite(seg_o):
+                seg2 = max(seg2, seg_o)
         out.hip_2d = (P[hp][0], P[hp][1])
         fin = [P[lm] for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if m.point_ok(P[lm])]
         if fin:
@@ -1072,8 +1085,10 @@ class LiftAnalyzer:
             self._abort(t)
             return False
         moved = math.dist(meas.feet_2d, tr.feet0) if m.finite(*meas.feet_2d, *tr.feet0) else 0.0
-        if moved > c.feet_moved_max * self._lift_scale:
-            self._abort(t)  # walked away: not a lift in place
+        size = self._width_scale if math.isfinite(self._width_scale) else meas.scale_2d
+        grew = size / self._lift_scale if m.finite(size, self._lift_scale) and self._lift_scale > 0 else 1.0
+        if moved > c.feet_moved_max * self._lift_scale or not (1 / c.size_moved_max <= grew <= c.size_moved_max):
+            self._abort(t)  # walked off, or toward or away from the camera: not a lift in place
             return False
         if self._phase == DESCENDING:
             if self._back_up(meas, tr):

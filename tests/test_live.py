@@ -421,3 +421,27 @@ def test_quitting_saves_the_session_in_the_store(plank_track: list[PoseFrame], t
     assert len(sessions) == 1 and sessions[0][:2] == ("live", "camera:0")
     assert len(sets) == 1 and sets[0][0] == "plank"
     assert sets[0][1] == pytest.approx(result.summary.hold_s, abs=0.01)
+
+
+def test_a_frame_gone_stale_behind_a_slow_one_is_skipped_for_the_next(plank_track: list[PoseFrame]) -> None:
+    from coach.live.capture import CapturedFrame
+
+    now = [10.0]
+    frame = VideoFrame(t=0.0, image=np.zeros((2, 2, 3), np.uint8), index=0)
+
+    class Capture:
+        interval = 1 / FPS
+        calls = 0
+
+        def get(self, timeout: float | None = None) -> CapturedFrame | None:
+            self.calls += 1
+            return CapturedFrame(frame, 1.0, now[0], 2)
+
+    loop, *_ = make_loop(FakeCamera(1), plank_track, lossless=False)
+    loop.clock = lambda: now[0]
+    capture = Capture()
+    fresh = CapturedFrame(frame, 0.9, now[0] - 0.002, 1)
+    assert loop._fresher(capture, fresh) is fresh and capture.calls == 0  # type: ignore[arg-type]
+    stale = CapturedFrame(frame, 0.9, now[0] - 0.020, 1)  # older than a quarter period
+    newer = loop._fresher(capture, stale)  # type: ignore[arg-type]
+    assert newer.seq == 2 and loop.stale_skipped == 1

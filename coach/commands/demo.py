@@ -15,6 +15,7 @@ from pathlib import Path
 from coach.commands._common import make_analyzer
 from coach.pipeline import Pipeline, Sample, Sink, run
 from coach.posetrack import read_pose_track, write_pose_track
+from coach.store.hooks import add_store_args, open_session
 from coach.summary_text import format_summary
 
 
@@ -25,16 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out-dir", type=Path, default=None, metavar="DIR",
                    help="keep the generated pose tracks here (default: a temporary folder)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summaries")
-    _add_store(p)
-    p.set_defaults(func=cmd_demo)
-
-
-def _add_store(p: argparse.ArgumentParser) -> None:
-    try:
-        from coach.store.hooks import add_store_args
-    except ImportError:  # the store is optional for the demo
-        return
     add_store_args(p)
+    p.set_defaults(func=cmd_demo)
 
 
 class _CuePrinter:
@@ -55,7 +48,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from coach.synth.scenarios import demo_track
 
     segments = demo_track(seed=args.seed)
-    with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp, \
+            open_session(args, source=f"demo seed {args.seed}", mode="demo") as session:
         out_dir = args.out_dir or Path(tmp)
         out_dir.mkdir(parents=True, exist_ok=True)
         for i, (exercise, scenario) in enumerate(segments, start=1):
@@ -65,22 +59,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"== {exercise} ({scenario.name}, {frames[-1].t - frames[0].t:.0f} s) from {path.name}")
             pipeline = Pipeline(make_analyzer(exercise, None))
-            sinks: list[Sink] = []
+            sinks: list[Sink] = [session.set_sink(exercise=exercise, target=None)]
             if not args.quiet:
-                sinks.append(_CuePrinter(frames[0].t))
-            store_sink = _session_sink(args, exercise, str(path))
-            if store_sink is not None:
-                sinks.append(store_sink)
+                sinks.append(_CuePrinter(0.0))
             result = run(((f, None) for f in frames), pipeline, sinks)
             print(format_summary(result.summary, no_person=result.no_person))
         if args.out_dir:
             print(f"pose tracks kept in {out_dir}")
     return 0
-
-
-def _session_sink(args: argparse.Namespace, exercise: str, source: str) -> Sink | None:
-    try:
-        from coach.store.hooks import session_sink
-    except ImportError:
-        return None
-    return session_sink(args, exercise=exercise, source=source, target=None, mode="demo")

@@ -469,10 +469,11 @@ def plank_hold(
     hold ``duration_s`` seconds, kneel down again.
 
     ``sag_deg``/``pike_deg``: from ``sag_start_s`` into the hold (default a
-    third of it) the shoulder-hip-ankle angle becomes 180 - that, with the
-    hips below (sag) or above (pike) the shoulder-ankle line.
-    ``head_drop_deg``: neck flexion from ``head_drop_start_s`` (0 = the
-    whole hold). ``elbow_offset_cm``: elbows this far ahead of the shoulders
+    third of it; 0 = the whole hold) the shoulder-hip-ankle angle becomes
+    180 - that, with the hips below (sag) or above (pike) the shoulder-ankle
+    line; it grows in over ``FAULT_RAMP_S``. ``head_drop_deg``: neck flexion
+    from ``head_drop_start_s`` (0 = the whole hold); a fault due while
+    another is still ramping in starts when that ramp ends. ``elbow_offset_cm``: elbows this far ahead of the shoulders
     (negative: behind), i.e. the upper arm inclined from vertical.
     """
     _check_common(fps, t0)
@@ -498,14 +499,16 @@ def plank_hold(
     tl = _Timeline({**_posture_values(base), **PLANK_KNEEL}, t0)
     tl.hold(PLANK_SETUP_S * _tempo(rng_motion), "setup")
     plank = {"trunk_pitch": PLANK_NOMINAL_PITCH_DEG, **bilateral(hip_flexion=0.0, knee_flexion=0.0, ankle=0.0)}
-    if head_drop_deg > 0 and head_start == 0.0:
+    if head_drop_deg > 0 and head_start == 0.0:  # faults present from the start come with the setup
         plank["neck_flexion"] = head_drop_deg
+    if hip_fault != 0.0 and start_in_hold == 0.0:
+        plank.update(bilateral(hip_flexion=hip_fault))
     tl.move(PLANK_TRANSITION_S * _tempo(rng_motion), plank, "setup")
     hold_start = tl.t
     hold_end = hold_start + duration_s
 
     events: list[tuple[float, dict[str, float], str]] = []
-    if hip_fault != 0.0:
+    if hip_fault != 0.0 and start_in_hold > 0.0:
         events.append((start_in_hold, bilateral(hip_flexion=hip_fault), "hip"))
     if head_drop_deg > 0 and head_start > 0.0:
         events.append((head_start, {"neck_flexion": head_drop_deg}, "head"))
