@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from coach.cvlog import cv2
 from coach.errors import InputError
-from coach.feedback import FeedbackPolicy, Target
+from coach.feedback import policy_for
 from coach.landmarks import NUM_LANDMARKS, Landmark
 from coach.pose import PoseFrame
 from coach.sources import VideoFrame
@@ -296,9 +296,7 @@ def _pipeline_parts(exercise: str) -> tuple[Any, Any]:
     from coach.registry import get_exercise
 
     analyzer = get_exercise(exercise)
-    planned = analyzer.summary()
-    target = Target(planned.target, planned.target_unit or "reps") if planned.target else None
-    return Pipeline(analyzer, policy=FeedbackPolicy(target=target)), planned
+    return Pipeline(analyzer, policy=policy_for(analyzer)), analyzer.summary()
 
 
 def _render(image: Image, sample: Any, exercise: str, planned: Any) -> Image:

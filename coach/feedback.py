@@ -31,10 +31,10 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from coach.exercise import NOT_VISIBLE, FrameVerdict
+from coach.exercise import NOT_VISIBLE, ExerciseAnalyzer, FrameVerdict
 
 SAFETY_CODES: frozenset[str] = frozenset({
     "hips_sagging",  # plank: the lumbar spine sags into extension under load
@@ -311,3 +311,17 @@ class FeedbackPolicy:
         self._last_said[cue.text] = t
         self.history.append(cue)
         return cue
+
+
+def policy_for(analyzer: ExerciseAnalyzer, config: FeedbackConfig | None = None) -> FeedbackPolicy:
+    """A policy set up for one analyzer's set: its target (from its
+    summary) and its own words for faults (its ``CUES`` table, if any)."""
+    config = config or FeedbackConfig()
+    cues = getattr(type(analyzer), "CUES", None)
+    if isinstance(cues, Mapping) and cues:
+        config = replace(config, fault_cues=MappingProxyType({**config.fault_cues, **cues}))
+    planned = analyzer.summary()
+    target = None
+    if planned.target:
+        target = Target(planned.target, "s" if planned.target_unit == "s" else (planned.target_unit or "reps"))
+    return FeedbackPolicy(config, target=target)

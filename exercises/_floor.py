@@ -334,25 +334,27 @@ class PlateauTimer:
     A hold is *detected* late (the movement must be seen to stop) and its
     release is detected late (the value must fall clearly), so timing the
     phase would be off by both lags. Instead both ends are judged with one
-    band around the held level: when the hold is detected, the frames just
-    before it that were already within ``band`` of the level are credited;
-    during the hold, time spent below ``level - band`` is kept pending and
-    is dropped if a release follows, committed if the value comes back (or
-    stays there for ``settle_s``: the user settled a little lower, which
-    becomes the new level). Only the interval between two consecutive seen
-    frames, at most ``max_gap_s`` apart, ever counts.
+    band around the held level: ``credit_delay_s`` after the hold is
+    detected (once the level has settled), the frames just before it that
+    were already within ``band`` of the level are credited; during the hold,
+    time spent below ``level - band`` is kept pending and is dropped if a
+    release follows, committed if the value comes back (or stays there for
+    ``settle_s``: the user settled a little lower, which becomes the new
+    level). Only the interval between two consecutive seen frames, at most
+    ``max_gap_s`` apart, ever counts.
 
     ``time_s`` is all time on the plateau, ``good_s`` the part on frames
     flagged good (no fault raised).
     """
 
     def __init__(self, band: float, settle_s: float, max_gap_s: float, level_tau_s: float = 1.0,
-                 history_s: float = 3.0) -> None:
+                 history_s: float = 3.0, credit_delay_s: float = 0.5) -> None:
         self.band = band
         self.settle_s = settle_s
         self.max_gap_s = max_gap_s
         self.level_tau_s = level_tau_s
         self.history_s = history_s
+        self.credit_delay_s = credit_delay_s
         self._hist: deque[tuple[float, float, bool]] = deque()
         self.reset()
 
@@ -366,6 +368,9 @@ class PlateauTimer:
         self._low_since: float | None = None
         self._last: tuple[float, bool] | None = None
         self._hist.clear()
+        self._credit_at: float | None = None
+        self._credit_good_ok = True
+        self._begin_hist: list[tuple[float, float, bool]] = []
 
     def _dt(self, t: float) -> float:
         if self._last is None:
@@ -388,30 +393,38 @@ class PlateauTimer:
             self._hist.popleft()
         self._last = (t, good)
 
-    def begin(self, level: float, credit_good: bool = True) -> float:
-        """The hold is detected at the latest frame given to :meth:`approach`;
-        credits the stretch just before it that was already on the level
-        (as good time too unless ``credit_good`` is False, e.g. when the
-        level itself is faulty). Returns the credited time."""
+    def begin(self, level: float, credit_good: bool = True) -> None:
+        """The hold is detected at the latest frame given to :meth:`approach`.
+        The stretch just before it that was already on the level is credited
+        ``credit_delay_s`` later, against the settled level (as good time too
+        unless ``credit_good`` is False, e.g. when the level is faulty)."""
         self.active = True
         self.level = level
         self._low_since = None
-        credit_good_ok = credit_good
-        credit, credit_good_s = 0.0, 0.0
-        if math.isfinite(level):
-            items = list(self._hist)
-            for (t0, v0, g0), (t1, _v1, g1) in zip(reversed(items[:-1]), reversed(items[1:]), strict=True):
-                if not (math.isfinite(v0) and v0 >= level - self.band):
-                    break
-                dt = t1 - t0
-                if 0.0 < dt <= self.max_gap_s:
-                    credit += dt
-                    if g0 and g1 and credit_good_ok:
-                        credit_good_s += dt
+        self._begin_hist = list(self._hist)
         self._hist.clear()
+        t0 = self._begin_hist[-1][0] if self._begin_hist else None
+        self._credit_at = None if t0 is None else t0 + self.credit_delay_s
+        self._credit_good_ok = credit_good
+
+    def _credit(self) -> None:
+        items = self._begin_hist
+        self._begin_hist = []
+        self._credit_at = None
+        level = self.level
+        if not math.isfinite(level):
+            return
+        credit = credit_good = 0.0
+        for (t0, v0, g0), (t1, _v1, g1) in zip(reversed(items[:-1]), reversed(items[1:]), strict=True):
+            if not (math.isfinite(v0) and v0 >= level - self.band):
+                break
+            dt = t1 - t0
+            if 0.0 < dt <= self.max_gap_s:
+                credit += dt
+                if g0 and g1 and self._credit_good_ok:
+                    credit_good += dt
         self.time_s += credit
-        self.good_s += credit_good_s
-        return credit
+        self.good_s += credit_good
 
     def update(self, t: float, value: float, good: bool) -> None:
         """A seen frame during the hold."""
@@ -444,9 +457,13 @@ class PlateauTimer:
                 self._pend = self._pend_good = 0.0
                 self.level = value
                 self._low_since = None
+        if self._credit_at is not None and t >= self._credit_at:
+            self._credit()
 
     def end(self) -> None:
         """The hold is released: time pending below the level is dropped."""
+        if self._credit_at is not None:
+            self._credit()
         self._pend = self._pend_good = 0.0
         self._low_since = None
         self.active = False

@@ -114,14 +114,20 @@ class HipBridgeConfig(FloorConfig):
     """Upper clamp of the learnt resting bend (see ``rest_min_deg``)."""
     rest_tau_s: float = 3.0
     """Time constant for raising the learnt resting bend (feet moved) while
-    ``down`` and still; a lower resting bend is taken at once (the hips rest
-    on the floor, they cannot go lower)."""
-    rise_on: float = 0.3
-    """Rep progress at which the hips are rising (30 % of the way from rest to
-    a straight line): well above the resting wobble."""
-    down_on: float = 0.15
-    """Below 15 % progress the hips are back down (hysteresis with
-    ``rise_on``)."""
+    ``down`` and still..."""
+    rest_down_tau_s: float = 0.3
+    """...and for lowering it (quicker: the hips rest on the floor, they
+    cannot go lower; not instant, so a noise dip does not set it)."""
+    rise_on: float = 0.35
+    """Rep progress at which the hips are rising (35 % of the way from rest to
+    a straight line): well above the resting wobble (with the feet far the
+    whole range is only ~25 degrees)."""
+    down_on: float = 0.2
+    """Below 20 % progress the hips are back down (hysteresis with
+    ``rise_on``)..."""
+    down_still: float = 0.45
+    """...or below 45 % once they have stopped moving (a touch-and-go rep,
+    or a rest a little off the learnt one)."""
     top_min: float = 0.5
     """A rep counts only if it got at least halfway to a straight line; less
     is an aborted rise, not a rep."""
@@ -477,7 +483,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
                 self._peak_known(t)
                 self._finish(t)
         elif rep is not None and ph == "lowering":
-            if p < down_level:
+            if p < down_level or (still and p < self.config.down_still and not self._mode_front):
                 self._finish(t)
             elif value >= rep.peak - 0.5 * drop_by:
                 self._phase = "rising"  # went back up: same rep
@@ -522,8 +528,11 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         only while the hips are still and down."""
         c = self.config
         b = clamp(bend, c.rest_min_deg, c.rest_max_deg)
-        if self._rest is None or b < self._rest:
+        if self._rest is None:
             self._rest = b
+        elif b < self._rest:
+            a = 1.0 - math.exp(-dt / c.rest_down_tau_s) if dt > 0 else 0.0
+            self._rest += a * (b - self._rest)
         elif still:
             a = 1.0 - math.exp(-dt / c.rest_tau_s) if dt > 0 else 0.0
             self._rest += a * (b - self._rest)

@@ -93,8 +93,9 @@ class KneeToChestConfig(FloorConfig):
     """...6 degrees: a pull moves ~50-100 degrees/s, filtered landmark jitter
     is ~1-2 degrees."""
     hold_band_deg: float = 2.0
-    """Hold time is time within 3 degrees of the held level (both ends of the
-    hold judged alike, so detection lags cancel; ~3x filtered jitter)."""
+    """Hold time is time within 2 degrees of the held level (both ends of the
+    hold judged alike, so detection lags cancel; ~1.5x the filtered jitter,
+    brief dips below it are kept pending, not lost)."""
     hold_settle_s: float = 1.0
     """Easing off more than ``hold_band_deg`` for 1 s without releasing is a
     new, lower hold level (its time counts)."""
@@ -381,9 +382,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         # the stretch just before is credited as good only if the hold is
         # judged good at once (the hold-only checks were not made on it)
         good = not (level < c.close_on_deg) and not (len(cyc.legs) == 1 and other >= c.other_leg_on)
-        credited = cyc.timer.begin(level, credit_good=good)
-        if cyc.hold_start == t:
-            cyc.hold_start = t - credited
+        cyc.timer.begin(level, credit_good=good)
 
     def _active_flex(self, flex: dict[str, float], near: Side) -> float:
         """Flexion of the leg(s) being worked. For both knees, the near leg's:

@@ -245,9 +245,10 @@ class LiftConfig:
     not a lift in place."""
     size_moved_max: float = 1.3
     """... or if the body's 2D size changes by more than 30 % (walking toward
-    or away from the camera). Bending shortens the 2D segment chain by at
-    most ~15 % in an oblique view and not at all in a side view; a front
-    view uses the hip width, which bending does not change."""
+    or away from the camera). In a front view the size comes from the hip
+    width, which bending does not change; elsewhere from the segment chain,
+    which bending shortens (~20-30 % in an oblique view), so there only a
+    growth counts."""
     carry_window_s: float = 2.0
     """After a lift the load is probably still in the hands: twisting is
     still judged for this long."""
@@ -987,8 +988,6 @@ class LiftAnalyzer:
           seen: in an oblique view the far hip is a guess.
         """
         c = self.config
-        if self._phase in LIFT_PHASES and math.isfinite(self._lift_scale):
-            return self._lift_scale
         b = self._base
         alpha = self._alpha(c.scale_tau_s)
         chain = meas.scale_2d
@@ -998,13 +997,17 @@ class LiftAnalyzer:
             by_width = meas.width_2d / b.width_k
             old = self._width_scale
             self._width_scale = by_width if not math.isfinite(old) else old + alpha * (by_width - old)
+        else:
+            self._width_scale = math.nan
+        if self._phase in LIFT_PHASES and math.isfinite(self._lift_scale):
+            return self._lift_scale
+        if math.isfinite(self._width_scale):
             # the chain is never longer than the limbs: when it is the larger
             # estimate (upright, or the hip width lagging a quick approach)
             # it is the better one
             raw = max(self._width_scale, chain) if math.isfinite(chain) else self._width_scale
             self._scale_s = raw
             return raw
-        self._width_scale = math.nan
         if not math.isfinite(chain):
             return math.nan
         old = self._scale_s
@@ -1085,9 +1088,13 @@ class LiftAnalyzer:
             self._abort(t)
             return False
         moved = math.dist(meas.feet_2d, tr.feet0) if m.finite(*meas.feet_2d, *tr.feet0) else 0.0
-        size = self._width_scale if math.isfinite(self._width_scale) else meas.scale_2d
+        by_width = math.isfinite(self._width_scale)
+        size = self._width_scale if by_width else meas.scale_2d
         grew = size / self._lift_scale if m.finite(size, self._lift_scale) and self._lift_scale > 0 else 1.0
-        if moved > c.feet_moved_max * self._lift_scale or not (1 / c.size_moved_max <= grew <= c.size_moved_max):
+        # the segment chain legitimately shortens while bending (oblique
+        # view), so without the hip width only growth is a sign of walking
+        shrank = by_width and grew < 1.0 / c.size_moved_max
+        if moved > c.feet_moved_max * self._lift_scale or grew > c.size_moved_max or shrank:
             self._abort(t)  # walked off, or toward or away from the camera: not a lift in place
             return False
         if self._phase == DESCENDING:

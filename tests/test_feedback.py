@@ -209,3 +209,13 @@ def test_config_is_validated(bad: dict[str, Any]) -> None:
 def test_target_is_validated() -> None:
     with pytest.raises(ValueError):
         Target(0)
+
+
+def test_policy_for_an_analyzer_takes_its_target_and_words() -> None:
+    from coach.feedback import policy_for
+    from coach.registry import get_exercise
+
+    policy = policy_for(get_exercise("plank", target=45))
+    assert policy.target == Target(45, "s")
+    assert policy.config.fault_cues["hips_sagging"] != FeedbackConfig().fault_cues["hips_sagging"]
+    assert policy.config.fault_cues["twisting"] == "Don't twist"  # the built-in table stays underneath

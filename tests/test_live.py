@@ -445,3 +445,11 @@ def test_a_frame_gone_stale_behind_a_slow_one_is_skipped_for_the_next(plank_trac
     stale = CapturedFrame(frame, 0.9, now[0] - 0.020, 1)  # older than a quarter period
     newer = loop._fresher(capture, stale)  # type: ignore[arg-type]
     assert newer.seq == 2 and loop.stale_skipped == 1
+
+
+def test_setup_instruction_is_repeated_while_the_problem_lasts() -> None:
+    screen = SetupScreen(SetupConfig(remind_s=10.0))
+    said = [step.say for i in range(250)
+            if (step := screen.update(i / 10, FrameVerdict(t=i / 10, phase="setup", visible=False),
+                                      PoseFrame.empty(i / 10))).say]
+    assert said == [STEP_BACK] * 3  # at 0, 10 and 20 s

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from coach.commands._common import add_exercise_arg, add_model_arg, info, make_analyzer
 from coach.errors import UsageError
-from coach.feedback import FeedbackPolicy, Target
+from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
 from coach.live.capture import FrameSource, PacedVideoSource
 from coach.live.keys import HELP
@@ -85,8 +85,6 @@ def cmd_live(args: argparse.Namespace) -> int:
         raise UsageError("--duration must be positive")
     exercise = getattr(analyzer, "name", args.exercise)
     planned = analyzer.summary()
-    target = Target(planned.target, "s" if planned.target_unit == "s" else (planned.target_unit or "reps")) \
-        if planned.target else None
 
     with ExitStack() as stack:
         # no camera: CameraError (one line, suggests demo) before the model loads
@@ -126,7 +124,7 @@ def cmd_live(args: argparse.Namespace) -> int:
             setup=None if args.no_setup else SetupConfig(),
             lossless=args.source is not None and not args.realtime, max_s=args.duration,
         )
-        pipeline = Pipeline(analyzer, policy=FeedbackPolicy(target=target))
+        pipeline = Pipeline(analyzer, policy=policy_for(analyzer))
         loop = LiveLoop(source, detector, pipeline, config=config, voice=voice, display=display,
                         recorder=recorder, make_sinks=make_sinks)
         if not args.quiet:

@@ -38,6 +38,8 @@ class SetupConfig:
     grace_s: float = 0.5
     require_side_on: bool = True
     side_on_ratio: float = 0.45
+    remind_s: float = 10.0
+    """An instruction is said again if the problem lasts this long."""
 
     def __post_init__(self) -> None:
         if self.ready_s < 0 or self.countdown < 0 or self.step_s <= 0 or self.grace_s < 0:
@@ -84,6 +86,7 @@ class SetupScreen:
         self._lost_since: float | None = None
         self._countdown_start = 0.0
         self._said: str | None = None
+        self._said_at = 0.0
 
     def _problem(self, verdict: FrameVerdict, frame: PoseFrame) -> str | None:
         if not frame.has_person or not verdict.visible:
@@ -92,10 +95,11 @@ class SetupScreen:
             return TURN_SIDE_ON
         return None
 
-    def _say_once(self, text: str) -> str | None:
-        if text == self._said:
+    def _say_once(self, text: str, t: float) -> str | None:
+        if text == self._said and t - self._said_at < self.config.remind_s:
             return None
         self._said = text
+        self._said_at = t
         return text
 
     def update(self, t: float, verdict: FrameVerdict, frame: PoseFrame) -> SetupStep:
@@ -114,7 +118,7 @@ class SetupScreen:
             if problem is not None:
                 self._ready_since = None
                 lines = (STEP_BACK, TURN_SIDE_ON) if problem == STEP_BACK else (TURN_SIDE_ON,)
-                return SetupStep(SetupView(lines, 0.0, None, self.exercise), self._say_once(problem), False)
+                return SetupStep(SetupView(lines, 0.0, None, self.exercise), self._say_once(problem, t), False)
             if self._ready_since is None:
                 self._ready_since = t
             held = t - self._ready_since
@@ -127,6 +131,6 @@ class SetupScreen:
         if self.state is SetupState.COUNTDOWN:
             left = c.countdown - int((t - self._countdown_start) // c.step_s)
             if left > 0:
-                return SetupStep(SetupView((), 1.0, left, self.exercise), self._say_once(str(left)), False)
+                return SetupStep(SetupView((), 1.0, left, self.exercise), self._say_once(str(left), t), False)
             self.state = SetupState.DONE
-        return SetupStep(SetupView((), 1.0, 0, self.exercise), self._say_once("Go"), True)
+        return SetupStep(SetupView((), 1.0, 0, self.exercise), self._say_once("Go", t), True)

@@ -491,10 +491,10 @@ class _Rig:
     rots: dict[str, FloatArray]
     thumbs: dict[str, FloatArray]
 
-    def transform(self, r: FloatArray, shift: FloatArray | None = None) -> None:
+    def transform(self, r: FloatArray) -> None:
+        """Rotate every point and frame about the origin by ``r`` (T,3,3)."""
         for k, p in self.pts.items():
-            q = _mv(r, p)
-            self.pts[k] = q if shift is None else q + shift
+            self.pts[k] = _mv(r, p)
         for k, m in self.rots.items():
             self.rots[k] = np.asarray(r @ m)
         for k, t in self.thumbs.items():
