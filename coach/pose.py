@@ -89,6 +89,21 @@ class PoseFrame:
             aspect=aspect,
         )
 
+    @classmethod
+    def _trusted(cls, t: float, xy: FloatArray, z: FloatArray, visibility: FloatArray,
+                 world: FloatArray | None, aspect: float, extra: dict[str, float]) -> PoseFrame:
+        """Build a frame from arrays derived from an already validated frame
+        (same invisible landmarks, finite elsewhere), skipping validation.
+        For the per-frame hot path (the smoother) only."""
+        self = object.__new__(cls)
+        for arr in (xy, z, world):
+            if arr is not None:
+                arr.flags.writeable = False
+        for name, value in (("t", t), ("xy", xy), ("z", z), ("visibility", visibility), ("world", world),
+                            ("aspect", aspect), ("extra", extra)):
+            object.__setattr__(self, name, value)
+        return self
+
     def replace(self, **changes: object) -> PoseFrame:
         """A copy with some fields changed (re-validated)."""
         values: dict[str, object] = {

@@ -63,83 +63,72 @@ class SmootherConfig:
 
 
 def _alpha(cutoff: FloatArray | float, dt: float) -> FloatArray:
-    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff, dtype=np.float64))
-    return np.asarray(1.0 / (1.0 + tau / dt), dtype=np.float64)
+    # alpha = 1 / (1 + tau/dt) with tau = 1 / (2 pi fc)
+    return np.asarray(1.0 / (1.0 + 1.0 / (2.0 * math.pi * np.asarray(cutoff) * dt)), dtype=np.float64)
 
 
 class OneEuroFilter:
-    """Vectorised One Euro filter over an array of any fixed shape whose
-    first axis is the landmark (rows can be reset individually)."""
+    """Vectorised One Euro filter: every element of the input array is its
+    own scalar signal with its own state (one filter per coordinate).
+    ``beta`` may be an array broadcastable to the input (per-column
+    sensitivity). Elements can be restarted individually."""
 
-    def __init__(self, min_cutoff: float, beta: float, d_cutoff: float) -> None:
-        if min_cutoff <= 0 or d_cutoff <= 0 or beta < 0:
+    def __init__(self, min_cutoff: float, beta: float | FloatArray, d_cutoff: float) -> None:
+        if min_cutoff <= 0 or d_cutoff <= 0 or np.any(np.asarray(beta) < 0):
             raise ValueError("One Euro cut-offs must be > 0 and beta >= 0")
         self.min_cutoff = min_cutoff
         self.beta = beta
         self.d_cutoff = d_cutoff
+        self.reset()
+
+    def reset(self) -> None:
         self._x: FloatArray | None = None
         self._dx: FloatArray | None = None
         self._t: float | None = None
         self._valid: NDArray[np.bool_] | None = None
 
-    def reset(self) -> None:
-        self._x = None
-        self._dx = None
-        self._t = None
-        self._valid = None
-
     def __call__(self, t: float, x: FloatArray, keep: NDArray[np.bool_] | None = None) -> FloatArray:
-        """Filter sample ``x`` at time ``t``. Rows where ``keep`` is False
-        (or whose previous value is unknown, or whose input is NaN) restart
-        from the raw input."""
+        """Filter sample ``x`` at time ``t``. Elements where ``keep`` is
+        False (``keep`` broadcasts to ``x``), whose input is NaN, or whose
+        previous sample was not kept, restart from the raw input: a hidden
+        landmark is never dragged from where it was last seen."""
         x = np.asarray(x, dtype=np.float64)
-        keep_full = np.ones(x.shape, dtype=bool)
-        if keep is not None:
-            k = keep.reshape(keep.shape + (1,) * (x.ndim - keep.ndim))
-            keep_full = np.broadcast_to(k, x.shape)
-        if self._x is None or self._t is None or self._dx is None or self._valid is None or t <= self._t:
+        finite = np.isfinite(x)
+        valid_now = finite if keep is None else (finite & keep)
+        prev_x, prev_dx, prev_t, prev_valid = self._x, self._dx, self._t, self._valid
+        self._t = t
+        self._valid = valid_now
+        if prev_x is None or prev_dx is None or prev_t is None or prev_valid is None or t <= prev_t \
+                or prev_x.shape != x.shape:
             self._x = x.copy()
             self._dx = np.zeros_like(x)
-            self._t = t
-            self._valid = keep_full & np.isfinite(x)
             return x.copy()
-        dt = t - self._t
-        dx = (x - self._x) / dt
-        a_d = _alpha(self.d_cutoff, dt)
-        dx_hat = self._dx + a_d * (dx - self._dx)
-        speed = np.abs(dx_hat)
-        if speed.ndim > 1:  # one cut-off per landmark from its overall speed
-            speed = np.linalg.norm(dx_hat, axis=tuple(range(1, speed.ndim)), keepdims=True)
-            speed = np.broadcast_to(speed, x.shape)
-        cutoff = self.min_cutoff + self.beta * speed
-        a = _alpha(cutoff, dt)
-        x_hat = self._x + a * (x - self._x)
-        # rows hidden now, or hidden/unknown last frame, restart from the input
-        restart = ~np.isfinite(x_hat) | ~self._valid | ~keep_full
-        x_hat = np.where(restart, x, x_hat)
-        dx_hat = np.where(restart | ~np.isfinite(dx_hat), 0.0, dx_hat)
+        dt = t - prev_t
+        dx_hat = prev_dx + _alpha(self.d_cutoff, dt) * ((x - prev_x) / dt - prev_dx)
+        a = _alpha(self.min_cutoff + self.beta * np.abs(dx_hat), dt)
+        x_hat = prev_x + a * (x - prev_x)
+        ok = prev_valid & valid_now
+        x_hat = np.where(ok, x_hat, x)
         self._x = x_hat
-        self._dx = dx_hat
-        self._t = t
-        self._valid = keep_full & np.isfinite(x)
+        self._dx = np.where(ok, dx_hat, 0.0)
         return x_hat.copy()
 
 
 class PoseSmoother:
-    """Smooths whole :class:`PoseFrame` objects (xy, z and world)."""
+    """Smooths whole :class:`PoseFrame` objects: x, y, z and (when present)
+    world x, y, z of every landmark, each coordinate its own One Euro
+    filter, computed in one vectorised call."""
 
     def __init__(self, config: SmootherConfig | None = None) -> None:
         self.config = config or SmootherConfig()
         c = self.config
-        self._xy = OneEuroFilter(c.min_cutoff, c.beta, c.d_cutoff)
-        self._z = OneEuroFilter(c.min_cutoff, c.beta, c.d_cutoff)
-        self._world = OneEuroFilter(c.min_cutoff, c.beta * c.world_scale, c.d_cutoff)
+        self._beta_img = np.full(3, c.beta)
+        self._beta_all = np.array([c.beta] * 3 + [c.beta * c.world_scale] * 3)
+        self._filter = OneEuroFilter(c.min_cutoff, self._beta_all, c.d_cutoff)
         self._last_t: float | None = None
 
     def reset(self) -> None:
-        self._xy.reset()
-        self._z.reset()
-        self._world.reset()
+        self._filter.reset()
         self._last_t = None
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
@@ -150,15 +139,21 @@ class PoseSmoother:
         if self._last_t is not None and (frame.t - self._last_t > c.max_gap_s or frame.t <= self._last_t):
             self.reset()
         self._last_t = frame.t
-        keep = frame.visibility >= c.reset_visibility
-        xy = self._xy(frame.t, frame.xy, keep)
-        z = self._z(frame.t, frame.z, keep)
-        world = None
         if frame.world is not None:
-            world = self._world(frame.t, frame.world, keep)
-        return PoseFrame(
-            t=frame.t, xy=xy, z=z, visibility=frame.visibility, world=world,
-            aspect=frame.aspect, extra=frame.extra,
+            stacked = np.concatenate((frame.xy, frame.z[:, None], frame.world), axis=1)
+            self._filter.beta = self._beta_all
+        else:
+            stacked = np.concatenate((frame.xy, frame.z[:, None]), axis=1)
+            self._filter.beta = self._beta_img
+        keep = (frame.visibility >= c.reset_visibility)[:, None]
+        out = self._filter(frame.t, stacked, keep)
+        # The filter only mixes finite values of kept landmarks and passes
+        # everything else through unchanged, so the output keeps the input
+        # frame's validity: no need to validate again on the hot path.
+        return PoseFrame._trusted(
+            frame.t, np.ascontiguousarray(out[:, :2]), np.ascontiguousarray(out[:, 2]), frame.visibility,
+            np.ascontiguousarray(out[:, 3:]) if frame.world is not None else None,
+            frame.aspect, frame.extra,
         )
 
 
