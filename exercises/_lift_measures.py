@@ -154,17 +154,23 @@ def twist_proxy_2d(width_quotient: float, baseline_quotient: float, baseline_yaw
     hips keep their yaw ``y0`` and the shoulders turn by ``theta``, the
     quotient scales by cos(y0 + theta) / cos(y0); this inverts that.
 
+    Only a *narrowing* counts: bending toward the camera widens the
+    shoulders by perspective (they come nearer), which looks just like
+    shoulders turning to face the camera, so a widening reads as 0.
+
     Limits: the sign is lost; below ~15 degrees the cosine barely changes
     (cos 15 = 0.97, inside 2D landmark noise), so small twists read as 0;
-    shoulder protraction (reaching forward), side bending and perspective
-    also narrow or widen the shoulders; it assumes the hips did not turn
+    a twist that swings the shoulders through facing the camera (standing
+    20-30 degrees off a front view and turning toward it) hardly changes
+    the width and is missed; shoulder protraction (reaching forward) and
+    side bending also narrow the shoulders; it assumes the hips did not turn
     (turning with the feet turns both lines and correctly reads as 0).
     """
     if not finite(width_quotient, baseline_quotient, baseline_yaw_deg) or baseline_quotient <= 1e-9:
         return NAN
     y0 = math.radians(max(0.0, min(89.0, baseline_yaw_deg)))
     c = max(0.0, min(1.0, (width_quotient / baseline_quotient) * math.cos(y0)))
-    return abs(math.degrees(math.acos(c) - y0))
+    return max(0.0, math.degrees(math.acos(c) - y0))
 
 
 # -- NIOSH revised lifting equation (Waters et al. 1993; Applications Manual 1994) --

@@ -49,6 +49,7 @@ code, ``not_visible`` not deducted (:data:`SCORE_FORMULA`). Default target:
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -127,7 +128,10 @@ class HipBridgeConfig(FloorConfig):
     ``rise_on``)..."""
     down_still: float = 0.45
     """...or below 45 % once they have stopped moving (a touch-and-go rep,
-    or a rest a little off the learnt one)."""
+    or a rest a little off the learnt one)..."""
+    down_drop: float = 0.3
+    """...provided they came down at least 30 % of the range from the rep's
+    peak (a wobble at a low top is not a rep)."""
     top_min: float = 0.5
     """A rep counts only if it got at least halfway to a straight line; less
     is an aborted rise, not a rep."""
@@ -135,8 +139,12 @@ class HipBridgeConfig(FloorConfig):
     """The hips are at the top once they stop rising: still for 0.25 s..."""
     top_still_deg: float = 3.0
     """...within 3 degrees (3x the filtered hip-angle jitter)."""
-    top_drop_deg: float = 6.0
-    """Dropping 6 degrees below the rep's peak starts the lowering."""
+    top_drop_deg: float = 8.0
+    """Dropping 8 degrees below the top level starts the lowering (well above
+    the ~2 degree filtered jitter and the ~1 degree postural sway)."""
+    drop_frames: int = 3
+    """...for 3 frames in a row (0.1 s at 30 fps): a lowering keeps going,
+    a noisy frame or two does not."""
     top_band_deg: float = 3.0
     """Top hold = time within 3 degrees of the held level (both ends judged
     alike, so detection lags cancel: :class:`exercises._floor.PlateauTimer`)."""
@@ -157,6 +165,10 @@ class HipBridgeConfig(FloorConfig):
     bridge stops at the straight line (0 +- ~4 degrees of sway and 2D error)."""
     overarch_off_deg: float = 6.0
     """...cleared below 6 degrees."""
+    blind_moved: float = 0.3
+    """After a visibility gap longer than ``hold_grace_s`` in a rep, the rep
+    still counts only if the hips are where they were (within 30 % of the
+    range): otherwise part of it happened unseen."""
     rep_fault_latch_s: float = 0.45
     """A rep-level fault found when the peak is known is held this long so the
     debouncer (``fault_on_s``) reports it even for a quick rep."""
@@ -288,13 +300,17 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._latched: dict[str, float] = {}  # code -> latched until
         self._mode_front: bool | None = None
         self._still_now = False
+        self._drop_n = 0
+        self._recent: deque[tuple[float, float, bool]] = deque(maxlen=30)
+        self._blind_long = False
+        self._p_seen = math.nan
 
     # -- hooks -----------------------------------------------------------------------
     def _reps(self) -> int:
         return self._count
 
     def _hold_total(self) -> float:
-        cur = self._rep.timer.good_s if self._rep is not None else 0.0
+        cur = self._rep.timer.shown_good_s if self._rep is not None else 0.0
         return self._hold_done + cur
 
     def _front_ok(self, view: View) -> bool:
@@ -318,8 +334,10 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         rep = self._rep
         if rep is not None:
             rep.timer.unseen()  # unseen time never counts as top hold
-            if self._blind_since is not None and t - self._blind_since > self.config.hold_grace_s:
-                rep.tainted = True  # part of this rep was not seen: it will not count
+        if self._blind_since is not None and t - self._blind_since > self.config.hold_grace_s:
+            if not self._blind_long:
+                self._clear_filters()  # stale once the view is back
+            self._blind_long = True
         return self._phase
 
     # -- judging ----------------------------------------------------------------------
@@ -351,6 +369,14 @@ class HipBridgeAnalyzer(FloorAnalyzer):
 
         rest = self._rest if self._rest is not None else c.rest_default_deg
         p = (bend - rest) / (0.0 - rest) if math.isfinite(bend) else math.nan
+        if self._blind_long and math.isfinite(p):
+            # back after a long gap: if the hips moved meanwhile, part of the
+            # rep was not seen and it will not count
+            self._blind_long = False
+            if self._rep is not None and not abs(p - self._p_seen) <= c.blind_moved:
+                self._rep.tainted = True
+        if math.isfinite(p):
+            self._p_seen = p
 
         setup_cue = None
         if not in_pos:
@@ -455,12 +481,19 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             return
         rep = self._rep
         ph = self._phase
+        if rep is not None and ph in ("rising", "top"):
+            ref = rep.timer.level if ph == "top" else rep.peak
+            self._drop_n = self._drop_n + 1 if value <= ref - drop_by else 0
+        else:
+            self._drop_n = 0
+        dropped = self._drop_n >= self.config.drop_frames
         if ph == "setup":
             self._phase = "down" if p < rise else "setup"
         elif ph == "down":
             if p >= rise:
                 self._phase = "rising"
                 self._rep = rep = _Rep(start=t, timer=self._new_timer(), knee_angle=self._last_knee)
+                rep.timer.prime(self._recent)  # the start of the lift, for the hold's entry
         elif rep is not None and ph == "rising":
             if p >= top_min and still:
                 self._phase = "top"
@@ -468,13 +501,13 @@ class HipBridgeAnalyzer(FloorAnalyzer):
                 c = self.config
                 ok = self._mode_front or c.too_low_on_deg <= value <= c.overarch_on_deg
                 rep.timer.begin(value, credit_good=bool(ok))
-            elif value <= rep.peak - drop_by:
+            elif dropped:
                 self._phase = "lowering"
                 self._peak_known(t)
             elif p < down_level:
                 self._finish(t)
         elif rep is not None and ph == "top":
-            if value <= rep.timer.level - drop_by:
+            if dropped:
                 self._phase = "lowering"
                 rep.timer.end()
                 self._peak_known(t)
@@ -483,7 +516,8 @@ class HipBridgeAnalyzer(FloorAnalyzer):
                 self._peak_known(t)
                 self._finish(t)
         elif rep is not None and ph == "lowering":
-            if p < down_level or (still and p < self.config.down_still and not self._mode_front):
+            settled_low = still and p < min(self.config.down_still, rep.peak_p - self.config.down_drop)
+            if p < down_level or (settled_low and not self._mode_front):
                 self._finish(t)
             elif value >= rep.peak - 0.5 * drop_by:
                 self._phase = "rising"  # went back up: same rep
@@ -518,8 +552,6 @@ class HipBridgeAnalyzer(FloorAnalyzer):
                     raw.append(code)
             else:
                 del self._latched[code]
-        if self._rep is not None:
-            self._rep.faults.update(raw)
         return raw
 
     def _learn_rest(self, bend: float, dt: float, still: bool) -> None:
@@ -541,6 +573,8 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         """Feed the rep's top-hold timer (good = no fault on this frame)."""
         rep = self._rep
         if rep is None or self._phase not in UP_PHASES:
+            if math.isfinite(value):
+                self._recent.append((t, value, good))
             return
         if self._phase == "top":
             rep.timer.update(t, value, good)
@@ -568,9 +602,12 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         if not complete or rep.tainted:
             return
         top_s = rep.timer.time_s
-        faults = tuple(code for code in self.PRIORITY if code in rep.faults)
-        quality = 0.0 if faults else min(1.0, top_s / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
+        # the rep's faults: its peak verdicts plus every fault reported
+        # (debounced) while it lasted - raw one-frame flags do not count
         events = [e for e in self._faults.events(t) if e.end >= rep.start and e.start <= t]
+        codes = rep.faults | {e.code for e in events}
+        faults = tuple(code for code in self.PRIORITY if code in codes and code != NOT_VISIBLE)
+        quality = 0.0 if faults else min(1.0, top_s / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
         measures: dict[str, float] = {"top_hold_s": top_s, "knee_angle": rep.knee_angle}
         if front:
             measures["max_hip_tilt"] = rep.max_tilt

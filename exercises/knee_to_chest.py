@@ -39,6 +39,7 @@ Score: ``clamp(100 * mean over holds of min(1, good hold time / target) -
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -211,6 +212,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         self._head_fault = Latch(c.head_lift_on_deg, c.head_lift_off_deg, above=True)
         self._other_fault = Latch(c.other_leg_on, c.other_leg_off, above=True)
         self._still = Stillness(c.hold_still_s, c.hold_still_deg)
+        self._recent: dict[str, deque[tuple[float, float, bool]]] = {s: deque(maxlen=30) for s in SIDES}
         self._phase = "setup"
         self._cycle: _Cycle | None = None
         self._records: list[RepRecord] = []
@@ -223,7 +225,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         return self._count
 
     def _hold_total(self) -> float:
-        cur = self._cycle.timer.good_s if self._cycle is not None else 0.0
+        cur = self._cycle.timer.shown_good_s if self._cycle is not None else 0.0
         return self._done_s + cur
 
     def _side_label(self, side: Side) -> str:
@@ -259,11 +261,16 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             knee_lm = sided(s, "knee")
             raw_flex = math.nan
             if s == side or view.seen(knee_lm, c.far_vis, c.frame_margin):
-                hip_lm = sided(s, "hip")
-                pivot = view.p(hip_lm) if view.seen(hip_lm, c.far_vis, c.frame_margin) else hp
-                raw_flex = 180.0 - angle_deg(sh, pivot, view.p(knee_lm))
+                # the near hip is the pivot for both thighs: side-on the two
+                # hips project onto nearly the same point, and the far one is
+                # only MediaPipe's guess
+                raw_flex = 180.0 - angle_deg(sh, hp, view.p(knee_lm))
             flex[s] = self._m_flex[s].push(raw_flex)
         pulled = {s for s in SIDES if lying and self._pulled[s].update(flex[s])}
+        if self._cycle is None:
+            for s in SIDES:
+                if math.isfinite(flex[s]):
+                    self._recent[s].append((t, flex[s], True))
         if not lying:
             for latch in self._pulled.values():
                 latch.reset()
@@ -276,6 +283,8 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             legs = pulled if len(pulled) == 1 or together else {max(pulled, key=lambda s: flex[s])}
             self._cycle = _Cycle(start=t, legs=frozenset(legs),
                                  timer=PlateauTimer(c.hold_band_deg, c.hold_settle_s, c.max_frame_gap_s))
+            lead = max(legs, key=lambda s: flex[s])
+            self._cycle.timer.prime(self._recent[lead])  # the start of the pull
             self._still.clear()
             self._phase = "pulling"
         cyc = self._cycle
@@ -368,7 +377,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             "hip_flexion_right": flex["right"],
             "head_angle": head,
             "other_leg_height": other,
-            "hold_current_s": cyc.timer.good_s if cyc is not None else 0.0,
+            "hold_current_s": cyc.timer.shown_good_s if cyc is not None else 0.0,
         }
         label = cyc.label if cyc is not None else None
         return Judgement(self._phase, raw, metrics, setup_cue, side_label=label)

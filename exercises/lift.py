@@ -173,6 +173,14 @@ class LiftConfig:
     """The segmentation signals (hand height, shoulder height, trunk angle)
     are the median of the last 5 judged frames (~170 ms at 30 fps): one
     glitchy frame can never start or end a phase, for 2 frames of lag."""
+    scale_shrink_tau_s: float = 2.0
+    """... but the 2D segment chain is followed down only slowly: in an
+    oblique view it shortens as the body bends, before a descent is
+    recognised; a real change of size (walking away) takes seconds."""
+    rest_window_s: float = 3.0
+    """A lift starts at the last moment the body was at rest (upright,
+    hands down, feet still) if that was at most this long before the
+    descent was recognised; its 2D body size is taken from that moment."""
     baseline_min_frames: int = 15
     """The width-based body size is trusted after 15 standing frames
     (0.5 s); before that the segment chain (exact while upright) is used."""
@@ -451,6 +459,7 @@ class _Measures:
     hips_seen: bool = False
     world_ok: bool = False  # world landmarks usable this frame (metric stature)
     feet_2d: tuple[float, float] = (math.nan, math.nan)  # image position of the ankle midpoint
+    twist_2d: bool = False  # twist from the 2D width proxy (else from world landmarks)
     still: bool = False  # feet planted and body size steady over the last still_window_s
     scale_img: float = math.nan  # 2D stature used (smoothed, frozen during a lift)
     hip_2d: tuple[float, float] = (math.nan, math.nan)
@@ -607,7 +616,11 @@ class LiftAnalyzer:
         f = _Frame.of(frame)
         side = self._choose_side(f)
         if not self._key_visible(f, side):
-            return self._not_visible(t, side)
+            if not self._key_visible(f, other_side(side)):
+                return self._not_visible(t, side)
+            # one leg or arm hidden, the other side fully seen (a front view):
+            # measure from that side for this frame
+            side = other_side(side)
 
         meas = self._measure(f, side)
         if not math.isfinite(meas.scale) or meas.scale <= 0 or not m.finite(meas.hand_h, meas.shoulder_h):
@@ -930,12 +943,37 @@ class LiftAnalyzer:
             out.h_frac = m.horizontal_distance(hand, ankle) / scale
             out.h_cm = out.h_frac * stature_cm
         trunk_seen = all(f.seen(lm, th) for lm in _TRUNK4)
-        if world_ok and world_trunk and trunk_seen and W is not None:
-            out.twist = m.twist_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], W[_L.LEFT_HIP], W[_L.RIGHT_HIP])
-        elif not world_ok and trunk_seen and view in (VIEW_FRONT, VIEW_OBLIQUE):
-            yaw0 = self._base.yaw if view == VIEW_OBLIQUE else 0.0  # front: the noisy yaw estimate is ~0 anyway
-            out.twist = m.twist_proxy_2d(out.width_q, self._base.width_q, yaw0)
+        shoulders_seen = f.seen(_L.LEFT_SHOULDER, th) and f.seen(_L.RIGHT_SHOULDER, th)
+        # In a front view the twist shows entirely as depth, MediaPipe's
+        # noisiest coordinate (z ~3x x/y), while the 2D widths show it well:
+        # the 2D proxy is used there even when world landmarks exist.
+        if view == VIEW_FRONT and trunk_seen:
+            out.twist = m.twist_proxy_2d(out.width_q, self._base.width_q, 0.0)
+            out.twist_2d = True
+        elif world_ok and W is not None and shoulders_seen and world_trunk:
+            out.twist = self._twist_world(f, W, side)
+        elif not world_ok and trunk_seen and view == VIEW_OBLIQUE:
+            out.twist = m.twist_proxy_2d(out.width_q, self._base.width_q, self._base.yaw)
+            out.twist_2d = True
         return out
+
+    def _twist_world(self, f: _Frame, W: list[list[float]], side: Side) -> float:
+        """Shoulder line against hip line in world landmarks. Both shoulders
+        must be seen. The hip line comes from both hips when both are seen;
+        otherwise from the near hip alone: world landmarks have their origin
+        at the hip midpoint (PoseFrame, MediaPipe), so the far hip is the
+        near hip mirrored through the origin, and MediaPipe's guess for a
+        hidden hip is never used."""
+        lh, rh = W[_L.LEFT_HIP], W[_L.RIGHT_HIP]
+        th = self.config.min_visibility
+        if not (f.seen(_L.LEFT_HIP, th) and f.seen(_L.RIGHT_HIP, th)):
+            near = sided(side, "hip")
+            if not f.seen(near, th):
+                return math.nan
+            p = W[near]
+            mirrored = [-v for v in p]
+            lh, rh = (p, mirrored) if side == "left" else (mirrored, p)
+        return m.twist_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], lh, rh)
 
     def _forward_sign(self, f: _Frame, Q: list[list[float]], shoulder: m.Point, hip: m.Point) -> float:
         """+1 when the shoulders are in front of the hips (flexion), -1 when
@@ -1011,6 +1049,11 @@ class LiftAnalyzer:
         if not math.isfinite(chain):
             return math.nan
         old = self._scale_s
+        if math.isfinite(old) and chain < old:
+            # a body does not shrink quickly unless it bends (an oblique
+            # view foreshortens the chain) or walks away (no lift starts
+            # while walking): follow decreases slowly
+            alpha = self._alpha(c.scale_shrink_tau_s)
         self._scale_s = chain if not math.isfinite(old) else old + alpha * (chain - old)
         return self._scale_s
 
@@ -1047,7 +1090,7 @@ class LiftAnalyzer:
     def _upright(self, meas: _Measures) -> bool:
         c = self.config
         b = self._base
-        if math.isfinite(meas.trunk_s) and abs(meas.trunk_s) > c.bend_trunk_deg / 2:
+        if math.isfinite(meas.trunk_s) and meas.trunk_s > c.bend_trunk_deg / 2:
             return False
         return not (math.isfinite(b.shoulder_h) and b.shoulder_h - meas.shoulder_s > c.bend_shoulder_drop / 2)
 
@@ -1064,12 +1107,12 @@ class LiftAnalyzer:
             hand_drop = b.hand_h - meas.hand_s
             bent = (b.shoulder_h - meas.shoulder_s >= c.bend_shoulder_drop
                     or (math.isfinite(meas.trunk_s) and meas.trunk_s >= c.bend_trunk_deg))
-            if hand_drop < c.descend_hand_drop / 2 and self._upright(meas) and meas.still:
+            if hand_drop < c.descend_hand_drop and self._upright(meas) and meas.still:
                 self._rest_t = t  # the lift, if one follows, starts after this
                 self._rest_scale = meas.scale_img
             if hand_drop >= c.descend_hand_drop and bent and meas.still:
                 self._phase = DESCENDING
-                recent = self._rest_t is not None and t - self._rest_t <= c.max_frame_gap_s
+                recent = self._rest_t is not None and t - self._rest_t <= c.rest_window_s
                 start = self._rest_t if recent and self._rest_t is not None else t
                 self._lift_scale = self._rest_scale if recent else meas.scale_img
                 self._track = _LiftTrack(start=start, side=self._side, view=self._view, last_seen_t=t,
@@ -1278,7 +1321,7 @@ class LiftAnalyzer:
         else:
             self._h_far.reset()
         if (in_lift or t <= self._carry_until) and math.isfinite(meas.twist):
-            h = self._h_twist if meas.source == "world" else self._h_twist_proxy
+            h = self._h_twist_proxy if meas.twist_2d else self._h_twist
             if h.update(meas.twist):
                 raw.append(TWISTING)
         else:

@@ -54,6 +54,7 @@ from exercises._floor import (
     Judgement,
     Latch,
     Median,
+    Stillness,
     View,
     angle_deg,
     bend_deg,
@@ -151,6 +152,25 @@ class PlankConfig(FloorConfig):
     the ear at ~25 cm from the shoulder, i.e. ~20 degrees towards the floor
     in a prone plank, so 20 degrees is added back."""
 
+    # -- holding still ---------------------------------------------------------------
+    knee_straight_deg: float = 175.0
+    """Knee angles above 175 count as straight (the unsigned knee angle of a
+    straight leg reads 175-180 with landmark jitter)."""
+    hold_still_s: float = 0.3
+    """Hold time starts once the body line (hip bend plus knee bend) has
+    stopped changing for 0.3 s: moving into the plank is not holding it..."""
+    hold_still_deg: float = 3.0
+    """...within 3 degrees."""
+    hold_band_deg: float = 3.0
+    """It keeps counting while the body line stays within 3 degrees of its
+    held level (a 1 s running mean): moving out of the plank stops the count
+    at once, before the position is lost."""
+    hold_level_tau_s: float = 1.0
+    """Time constant of that running mean."""
+    hold_settle_s: float = 2.0
+    """A body line that stays lower for 2 s is the new held level (a slow
+    sag: its hold time then depends on the fault checks alone)."""
+
     # -- counting --------------------------------------------------------------------
     min_hold_s: float = 2.0
     """A plank counts as a completed hold (``reps``) once it has lasted 2 s
@@ -227,6 +247,10 @@ class PlankAnalyzer(FloorAnalyzer):
         self._episode: _Episode | None = None
         self._done: list[_Episode] = []
         self._count = 0
+        self._body_still = Stillness(c.hold_still_s, c.hold_still_deg)
+        self._plat_level = math.nan
+        self._plat_low_since: float | None = None
+        self._plat_t: float | None = None
 
     # -- hooks -------------------------------------------------------------------------
     def _reps(self) -> int:
@@ -346,7 +370,11 @@ class PlankAnalyzer(FloorAnalyzer):
                     self._pos_since = None
                     self._end_episode(self._out_since)
 
-        good = self._phase == "hold" and in_pos and not raw
+        # the body must be *held*: still, and within a band of its held line
+        knee_dev = max(0.0, c.knee_straight_deg - knee) if math.isfinite(knee) else 0.0
+        straight = -(abs(bend) + knee_dev) if math.isfinite(bend) else math.nan
+        held = self._held(t, straight, in_pos)
+        good = self._phase == "hold" and in_pos and not raw and held
         self._timer.update(t, good)
         ep = self._episode
         if ep is not None:
@@ -375,6 +403,40 @@ class PlankAnalyzer(FloorAnalyzer):
             "hold_current_s": self._timer.current_s,
         }
         return Judgement(self._phase, raw, metrics, setup_cue if self._phase == "setup" else None)
+
+    def _held(self, t: float, straight: float, in_pos: bool) -> bool:
+        """Is the plank being held (not moving into or out of it)? Holding
+        starts once the body line has been still for ``hold_still_s`` and
+        lasts while it stays within ``hold_band_deg`` of its held level (a
+        running mean); a new, lower level is accepted after ``hold_settle_s``
+        (e.g. a sag developing: the sag itself is judged by the faults)."""
+        c = self.config
+        if not in_pos or not math.isfinite(straight):
+            self._plat_level = math.nan
+            self._plat_low_since = None
+            self._body_still.clear()
+            return False
+        still = self._body_still.push(t, straight)  # from the position entry on
+        if self._phase != "hold":
+            return False
+        if not math.isfinite(self._plat_level):
+            if not still:
+                return False
+            self._plat_level = straight
+        if straight >= self._plat_level - c.hold_band_deg:
+            self._plat_low_since = None
+            dt = 0.0 if self._plat_t is None else max(0.0, t - self._plat_t)
+            self._plat_t = t
+            self._plat_level += (1.0 - math.exp(-dt / c.hold_level_tau_s)) * (straight - self._plat_level)
+            return True
+        self._plat_t = t
+        if self._plat_low_since is None:
+            self._plat_low_since = t
+        elif t - self._plat_low_since >= c.hold_settle_s:
+            self._plat_level = straight
+            self._plat_low_since = None
+            return True
+        return False
 
     # -- measures ------------------------------------------------------------------------
     @staticmethod

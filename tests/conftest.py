@@ -57,7 +57,7 @@ def make_person_video(path: Path, frames: int = 45, size: tuple[int, int] = (640
 
     img = _portrait()
     w, h = size
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (w, h))
     assert writer.isOpened()
     try:
         for i in range(frames):
@@ -87,7 +87,7 @@ def empty_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coach.cvlog import cv2
 
     path = tmp_path_factory.mktemp("video") / "empty.mp4"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (320, 240))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 30.0, (320, 240))
     for i in range(20):
         writer.write(np.full((240, 320, 3), 40 + i, np.uint8))
     writer.release()

@@ -442,7 +442,7 @@ def test_a_frame_gone_stale_behind_a_slow_one_is_skipped_for_the_next(plank_trac
     capture = Capture()
     fresh = CapturedFrame(frame, 0.9, now[0] - 0.002, 1)
     assert loop._fresher(capture, fresh) is fresh and capture.calls == 0  # type: ignore[arg-type]
-    stale = CapturedFrame(frame, 0.9, now[0] - 0.020, 1)  # older than a quarter period
+    stale = CapturedFrame(frame, 0.9, now[0] - 0.020, 1)  # waited 20 ms behind a slow frame
     newer = loop._fresher(capture, stale)  # type: ignore[arg-type]
     assert newer.seq == 2 and loop.stale_skipped == 1
 
@@ -453,3 +453,22 @@ def test_setup_instruction_is_repeated_while_the_problem_lasts() -> None:
             if (step := screen.update(i / 10, FrameVerdict(t=i / 10, phase="setup", visible=False),
                                       PoseFrame.empty(i / 10))).say]
     assert said == [STEP_BACK] * 3  # at 0, 10 and 20 s
+
+
+def test_no_waiting_for_fresher_frames_when_inference_is_slower_than_the_camera(
+        plank_track: list[PoseFrame]) -> None:
+    from coach.live.capture import CapturedFrame
+
+    frame = VideoFrame(t=0.0, image=np.zeros((2, 2, 3), np.uint8), index=0)
+
+    class Capture:
+        interval = 1 / FPS
+
+        def get(self, timeout: float | None = None) -> CapturedFrame | None:
+            raise AssertionError("must not wait")
+
+    loop, *_ = make_loop(FakeCamera(1), plank_track, lossless=False)
+    loop.clock = lambda: 10.0
+    loop._inference_ema = 0.05  # 50 ms per frame: always behind a 30 fps camera
+    stale = CapturedFrame(frame, 0.9, 10.0 - 0.020, 1)
+    assert loop._fresher(Capture(), stale) is stale  # type: ignore[arg-type]

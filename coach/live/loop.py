@@ -66,12 +66,11 @@ class LiveConfig:
     lossless: bool = False
     """Process every frame (a video analysed as fast as possible) instead
     of only the newest one."""
-    stale_fraction: float = 0.25
-    """In real time, a frame older than this fraction of the frame period
-    is skipped for the next one (see ``LiveLoop._fresher``); inf: never.
-    Measured (BENCHMARKS.md): 0.25 keeps the loop's added latency near
-    5 ms at p95 when inference sometimes overruns the frame period, at
-    no measurable cost in frames processed."""
+    stale_s: float = 0.005
+    """In real time, a frame that waited longer than this behind a slow
+    one is skipped for the next (see ``LiveLoop._fresher``); inf: never.
+    5 ms is the latency budget the loop may add to one inference; measured
+    (BENCHMARKS.md) at no loss in frames processed."""
     cue_hold_s: float = 3.0
     frame_timeout_s: float = 5.0
     max_s: float | None = None
@@ -181,6 +180,7 @@ class LiveLoop:
         self.processed = 0
         self.set_frames = 0
         self.stale_skipped = 0
+        self._inference_ema = 0.0
 
     # -- the loop -----------------------------------------------------------------
     def run(self) -> LiveResult:
@@ -238,12 +238,14 @@ class LiveLoop:
 
     def _fresher(self, capture: LatestFrameCapture, item: CapturedFrame) -> CapturedFrame:
         """After a slow frame the newest frame may already be old: wait for
-        the next one instead (due within one camera period) when the frame
-        is older than ``stale_fraction`` of a period, so the cue on screen
-        is never much older than one inference. Counted as dropped."""
+        the next one instead (due within one camera period) when it waited
+        longer than ``stale_s``, so the cue reaches the screen one inference
+        after the capture. Not when inference is slower than the camera
+        anyway (every frame would wait: the frame rate would halve). The
+        skipped frame counts as dropped."""
         period = capture.interval or self._period
         age = self.clock() - item.captured_at
-        if age <= period * self.config.stale_fraction:
+        if age <= self.config.stale_s or self._inference_ema >= period:
             return item
         newer = capture.get(timeout=max(0.0, period - age) + 0.25 * period)
         if newer is None:
@@ -272,6 +274,7 @@ class LiveLoop:
         sample = self.pipeline.step(raw, image)
         sample.timings["inference_s"] = inference_s
         self.inference.add(inference_s)
+        self._inference_ema += 0.05 * (inference_s - self._inference_ema)
         self.analysis.add(sample.timings.get("analysis_s", 0.0))
         t1 = time.perf_counter()
         if self.stage is Stage.SETUP:
