@@ -5,42 +5,66 @@ to keep the knees bent, the back straight and the load close, and to turn
 with the feet instead of twisting. This analyzer:
 
 * **segments lifts** from the hands' vertical path and the trunk (shoulder
-  height and trunk angle), with a hysteresis state machine
-  ``standing -> descending -> bottom -> ascending -> standing``. A lift
-  counts only when the hands went below knee height, were lowered far
-  enough, the body came back upright, and the whole lift was seen;
+  height and trunk angle) with a hysteresis state machine
+  ``standing -> descending -> bottom -> ascending -> standing``. A descent
+  starts only with the feet planted (walking never starts a lift); a lift
+  counts only when the hands went to knee height or below, were lowered far
+  enough, the body came back upright and the lift was seen (a lift hidden
+  for more than ``lost_reset_s`` is dropped, never guessed);
 * **measures per frame** trunk flexion from vertical, knee flexion (both
   sides), hip flexion, the hip/knee flexion ratio (squat ~1, stoop >> 1),
   the NIOSH horizontal distance H of the hands from the ankle midpoint
-  (fraction of body height, and cm), the hand height V and trunk twist;
-* **judges only what the view allows**. A side view shows flexion but not
-  twist; a front view shows twist (through a 2D proxy) but not flexion
-  (it is foreshortened); MediaPipe world landmarks, when present, give all
-  of it in 3D. In a side view the far hip and knee are guessed by MediaPipe
-  (visibility 0.05-0.35, FACTS.md), so angles come from the near side;
+  (fraction of body height, and cm), the hand height V and the trunk twist;
+* **judges only what the view allows** (the view is estimated while
+  standing and locked for a lift):
+
+  ==========  =================================  ===================================
+  view        flexion, H (knees_straight,        twist (twisting)
+              back_rounded, load_far)
+  ==========  =================================  ===================================
+  side        2D, near side (exact: the image    not judged from 2D; from world
+              is the sagittal plane; also used   landmarks only if both shoulders
+              when world landmarks exist, which  are seen (rare)
+              add depth noise)
+  oblique     world landmarks only               world landmarks (both shoulders
+                                                 seen; hip line from the near hip)
+  front       world landmarks only               2D width proxy (also with world
+                                                 landmarks: the twist is all depth,
+                                                 MediaPipe's noisiest coordinate)
+  ==========  =================================  ===================================
+
+  In a side view the far hip and knee are guessed by MediaPipe (visibility
+  0.05-0.35, FACTS.md), so angles come from the near side;
 * reports the faults ``knees_straight``, ``back_rounded``, ``load_far``,
-  ``twisting`` (debounced, safety first) and ``not_visible``;
-* scores each lift 0-100 and gives a NIOSH-inspired **posture-risk
-  index**. The load's weight is unknown to a camera, so this is *not* a
-  NIOSH recommended weight limit; with ``load_kg`` it also gives the lifting
-  index LI = load / RWL (multipliers the camera cannot see are assumed 1).
+  ``twisting`` (hysteresis + FaultDebouncer, safety first) and
+  ``not_visible``;
+* scores each lift 0-100 and gives a NIOSH-inspired **posture-risk index**.
+  The load's weight is unknown to a camera, so this is *not* a NIOSH
+  recommended weight limit; with ``load_kg`` it also gives the lifting index
+  LI = load / RWL (multipliers the camera cannot see are assumed 1, see
+  :data:`ASSUMPTIONS`).
 
-Bracing: before each lift the analyzer cues "Brace your core" once. This is
-a **reminder, not a check**: a camera cannot see whether the abdominal
-muscles are tight (DESIGN.md).
+Bracing: before each lift (on the frame its descent is recognised) the
+analyzer cues "Brace your core" once. This is a **reminder, not a check**: a
+camera cannot see whether the abdominal muscles are tight (DESIGN.md).
 
-2D twist proxy (front and oblique views without world landmarks): the 2D
-shoulder width divided by the 2D hip width, compared with the same quotient
-while standing; if the hips stay put and the shoulders turn by ``theta``
-the quotient scales by cos(y0 + theta) / cos(y0). Its limits: it loses the
-sign, it cannot see twists below ~15 degrees (the cosine barely moves), and
-reaching forward (shoulder protraction), side bending or perspective also
-change the shoulder width. See :func:`exercises._lift_measures.twist_proxy_2d`.
+2D twist proxy (front views, and oblique views without world landmarks):
+the 2D shoulder width divided by the 2D hip width, against the same quotient
+while standing facing the camera. If the hips stay put and the shoulders
+turn by ``theta`` the quotient scales by cos(y0 + theta) / cos(y0). Its
+limits: the sign is lost; twists below ~15 degrees are invisible (the cosine
+barely moves); only a narrowing counts, because a bend toward the camera
+widens the shoulders by perspective; a twist that swings the shoulders
+through facing the camera (standing 20-30 degrees off a front view and
+turning toward it) is missed; shoulder protraction and side bending also
+narrow the shoulders. See :func:`exercises._lift_measures.twist_proxy_2d`.
 
-Body size: distances are fractions of body height. With world landmarks the
-height comes from MediaPipe's metric skeleton; without them it is estimated
-from the 2D segment lengths and converted to cm with an *assumed* stature
-(``LiftConfig.assumed_stature_m``), which the summary states.
+Body size: distances are fractions of body height (statures). With world
+landmarks the height comes from MediaPipe's metric skeleton; without them
+the 2D size comes from the segment chain (side view) or the hip width
+(front view) and is converted to cm with an *assumed* stature
+(``LiftConfig.assumed_stature_m``), which the summary states. The camera is
+assumed level (image "down" is gravity).
 """
 
 from __future__ import annotations
@@ -149,9 +173,12 @@ class LiftConfig:
     stature (an estimate: adult mean of both sexes, roughly)."""
     frontal_width_ratio: float = 0.40
     """(2D shoulder width + hip width) / (trunk + thigh + shank length) of a
-    body facing the camera. MediaPipe's shoulder and hip landmarks are the
-    joint centres: ~0.33 m + ~0.19 m against ~1.3 m of segments in its world
-    skeleton. A turned body shows cos(yaw) of that width."""
+    body facing the camera; only used to tell the view when a source has
+    neither world landmarks nor MediaPipe's relative depth z (a 17-point
+    COCO CSV). MediaPipe's shoulder and hip landmarks sit near the joint
+    centres: ~0.33 m + ~0.19 m against ~1.3 m of segments in its world
+    skeleton (biacromial breadth would give ~0.58). A turned body shows
+    cos(yaw) of that width, so a side view is unaffected by the choice."""
 
     # -- view --------------------------------------------------------------------
     front_yaw_max_deg: float = 30.0
@@ -162,9 +189,11 @@ class LiftConfig:
     the image plane: flexion angles are read with cos 30 = 87 % fidelity)."""
     view_hysteresis_deg: float = 7.5
     """The view changes only when the yaw crosses a boundary by this much."""
-    view_tau_s: float = 0.5
-    """Time constant of the yaw average; the view is re-estimated only while
-    standing and is locked for the whole of a lift."""
+    view_tau_s: float = 1.5
+    """Time constant of the yaw average (it starts as a running mean, so the
+    first frames set it quickly); the view is re-estimated only while
+    standing and is locked for the whole of a lift. 1.5 s keeps a turn on
+    the spot (~1 s through a side view) from relabelling a front view."""
 
     # -- segmentation --------------------------------------------------------------
     baseline_tau_s: float = 1.0
@@ -173,25 +202,26 @@ class LiftConfig:
     """The segmentation signals (hand height, shoulder height, trunk angle)
     are the median of the last 5 judged frames (~170 ms at 30 fps): one
     glitchy frame can never start or end a phase, for 2 frames of lag."""
-    scale_shrink_tau_s: float = 2.0
-    """... but the 2D segment chain is followed down only slowly: in an
-    oblique view it shortens as the body bends, before a descent is
-    recognised; a real change of size (walking away) takes seconds."""
-    rest_window_s: float = 3.0
-    """A lift starts at the last moment the body was at rest (upright,
-    hands down, feet still) if that was at most this long before the
-    descent was recognised; its 2D body size is taken from that moment."""
-    baseline_min_frames: int = 15
-    """The width-based body size is trusted after 15 standing frames
-    (0.5 s); before that the segment chain (exact while upright) is used."""
-    relearn_s: float = 3.0
-    """Standing (no lift in progress) but not upright by the learned
-    baselines for this long: they were learned from a bad start (a noisy
-    first frame, a person already bent), so they are learned afresh."""
     scale_tau_s: float = 0.15
     """Time constant of the 2D body size while standing: removes landmark
     jitter yet follows a person walking toward the camera (their image grows
     by ~30-60 %/s at 2-4 m): 0.15 s lags ~5-9 %."""
+    scale_shrink_tau_s: float = 2.0
+    """... but with the feet still the 2D segment chain is followed down only
+    slowly: in an oblique view it shortens as the body bends, before a
+    descent is recognised, while the body's real size cannot change without
+    the feet moving."""
+    baseline_min_frames: int = 15
+    """The width-based body size is trusted after 15 standing frames
+    (0.5 s); before that the segment chain (exact while upright) is used."""
+    rest_window_s: float = 3.0
+    """A lift starts at the last moment the body was at rest (upright,
+    hands down, feet still) if that was at most this long before the
+    descent was recognised; its 2D body size is taken from that moment."""
+    relearn_s: float = 3.0
+    """Standing (no lift in progress) but not upright by the learned
+    baselines for this long: they were learned from a bad start (a noisy
+    first frame, a person already bent), so they are learned afresh."""
     descend_hand_drop: float = 0.10
     """Hands lowered this far below their standing height (~17 cm) start a
     descent. Walking arm swing moves the wrists only ~0.03 vertically."""
@@ -200,8 +230,9 @@ class LiftConfig:
     not just the arms moving; walking bobs them only ~0.02-0.03 (the body's
     centre of mass moves ~5 cm vertically in gait, Perry 1992)."""
     bend_trunk_deg: float = 20.0
-    """Trunk flexion above this is a bend: the neutral zone of REBA
-    (Hignett & McAtamney 2000) and ISO 11226 is 0-20 deg."""
+    """Trunk flexion above this is a bend: ISO 11226 accepts trunk
+    inclination up to 20 deg without a time limit, and 20 deg ends REBA's
+    lowest flexion band (Hignett & McAtamney 2000)."""
     bottom_rise: float = 0.02
     """Hands rising this much (~3 cm) above their lowest point: the bottom
     has been reached (jitter after smoothing is < 1 cm)."""
@@ -217,7 +248,7 @@ class LiftConfig:
     """... or have recovered 80 % of their drop (robust to a few percent of
     drift in the 2D body size while the person holds the load) ..."""
     return_trunk_deg: float = 20.0
-    """... and the trunk is within the REBA neutral zone ..."""
+    """... and the trunk is back within 20 deg (see ``bend_trunk_deg``) ..."""
     return_hand_fraction: float = 0.5
     """... and the hands have come back up at least this fraction of the
     lift's depth (they may now hold the load higher or lower than before)."""
@@ -292,14 +323,16 @@ class LiftConfig:
     """Hysteresis for ``load_far_h_frac``."""
     twist_max_deg: float = 25.0
     """``twisting`` from world landmarks: shoulders rotated more than this
-    against the hips. REBA and ISO 11226 treat axial trunk rotation beyond
-    ~20 deg as a risk; 5 deg of margin covers MediaPipe's depth noise."""
+    against the hips. ISO 11226 asks to avoid axial trunk rotation under
+    load and observational methods (REBA, OWAS) score a trunk as "twisted"
+    once the rotation is clearly visible, commonly taken as > 20 deg; 5 deg
+    of margin covers MediaPipe's depth (z) noise, which carries the twist."""
     twist_off_deg: float = 20.0
     """Hysteresis for ``twist_max_deg``."""
     twist_proxy_deg: float = 30.0
-    """``twisting`` from the 2D width proxy (front/oblique view): higher,
-    because the proxy cannot see below ~15 deg and shoulder protraction
-    when reaching adds ~10 deg of apparent twist."""
+    """``twisting`` from the 2D width proxy (front views; oblique views
+    without world landmarks): higher, because the proxy cannot see below
+    ~15 deg and shoulder protraction when reaching narrows the shoulders."""
     twist_proxy_off_deg: float = 25.0
     """Hysteresis for ``twist_proxy_deg``."""
     fault_on_s: float = 0.25
@@ -438,10 +471,9 @@ def _side_score(f: _Frame, side: Side) -> float:
 class _Measures:
     """One frame's measures (nan = not measurable in this view)."""
 
-    source: str = "2d"
-    scale: float = math.nan  # stature in coordinate units (image heights or metres)
-    hand_h: float = math.nan  # hands above the ankles, statures
-    shoulder_h: float = math.nan  # shoulders above the ankles, statures
+    scale: float = math.nan  # stature in the measuring coordinates (image heights or metres)
+    hand_h: float = math.nan  # wrists above the lower ankle, statures
+    shoulder_h: float = math.nan  # shoulders above the lower ankle, statures
     trunk: float = math.nan
     knee_l: float = math.nan
     knee_r: float = math.nan
@@ -458,6 +490,7 @@ class _Measures:
     width_2d: float = math.nan  # 2D hip width
     hips_seen: bool = False
     world_ok: bool = False  # world landmarks usable this frame (metric stature)
+    source_world: bool = False  # heights and angles measured in world landmarks
     feet_2d: tuple[float, float] = (math.nan, math.nan)  # image position of the ankle midpoint
     twist_2d: bool = False  # twist from the 2D width proxy (else from world landmarks)
     still: bool = False  # feet planted and body size steady over the last still_window_s
@@ -481,7 +514,6 @@ class _Baselines:
     width_k: float = math.nan  # 2D hip width / 2D stature
     width_q: float = math.nan  # 2D shoulder width / hip width
     yaw: float = math.nan
-    scale_2d: float = math.nan
     floor_2d: float = math.nan  # image y of the floor (lower ankle) while standing
     counts: dict[str, int] = field(default_factory=dict)
     not_upright_since: float | None = None
@@ -586,7 +618,6 @@ class LiftAnalyzer:
         self._jump_run: list[tuple[float, float]] = []
         self._carry_until = -math.inf
         self._world_frames = 0
-        self._active: tuple[str, ...] = ()
         self._rest_t: float | None = None
         self._clear_filters()
 
@@ -600,6 +631,7 @@ class LiftAnalyzer:
         self._width_scale = math.nan  # smoothed hip-width stature estimate (front view)
         self._lift_scale = math.nan  # 2D stature frozen for the lift in progress
         self._rest_scale = math.nan  # 2D stature at the last rest (upright, hands down)
+        self._was_still = False  # the feet were still on the previous judged frame
 
     def update(self, frame: PoseFrame) -> FrameVerdict:
         c = self.config
@@ -630,6 +662,7 @@ class LiftAnalyzer:
 
         self._filter(meas)
         meas.still = self._feet_still(meas, t)
+        self._was_still = meas.still
         self._visible_frames += 1
         self._last_visible_t = t
         self._nv.update(t, ())
@@ -639,7 +672,6 @@ class LiftAnalyzer:
         brace = self._step_phase(meas, t)
         raw = self._raw_faults(meas, t)
         faults = self._faults.update(t, raw)
-        self._active = faults
         if self._track is not None:
             self._track.faults.update(faults)
         self._view_counts[self._view] = self._view_counts.get(self._view, 0) + 1
@@ -785,7 +817,6 @@ class LiftAnalyzer:
         last = self._last_visible_t
         if last is not None and t - last > self.config.lost_reset_s:
             self._faults.clear_all(last)
-            self._active = ()
 
     def _discontinuity(self, t: float) -> None:
         if self._track is not None:
@@ -888,7 +919,7 @@ class LiftAnalyzer:
         out.scale_img = self._scale_2d(out)
         use_world = world_ok and self._view != VIEW_SIDE and math.isfinite(out.stature_m)
         if use_world and W is not None:
-            out.source = "world"
+            out.source_world = True
             Q = W
             both_trunk = both_trunk and world_trunk
             out.scale = out.stature_m
@@ -1049,10 +1080,11 @@ class LiftAnalyzer:
         if not math.isfinite(chain):
             return math.nan
         old = self._scale_s
-        if math.isfinite(old) and chain < old:
-            # a body does not shrink quickly unless it bends (an oblique
-            # view foreshortens the chain) or walks away (no lift starts
-            # while walking): follow decreases slowly
+        if math.isfinite(old) and chain < old and self._was_still:
+            # standing in place, a body's size cannot shrink: a shorter
+            # chain is bending (an oblique view foreshortens it), so the
+            # decrease is followed only slowly; with the feet moving (walking
+            # away) it is followed at once
             alpha = self._alpha(c.scale_shrink_tau_s)
         self._scale_s = chain if not math.isfinite(old) else old + alpha * (chain - old)
         return self._scale_s
@@ -1110,7 +1142,7 @@ class LiftAnalyzer:
             if hand_drop < c.descend_hand_drop and self._upright(meas) and meas.still:
                 self._rest_t = t  # the lift, if one follows, starts after this
                 self._rest_scale = meas.scale_img
-            if hand_drop >= c.descend_hand_drop and bent and meas.still:
+            if hand_drop >= c.descend_hand_drop and bent and meas.still and self._size_reliable(meas):
                 self._phase = DESCENDING
                 recent = self._rest_t is not None and t - self._rest_t <= c.rest_window_s
                 start = self._rest_t if recent and self._rest_t is not None else t
@@ -1155,6 +1187,13 @@ class LiftAnalyzer:
                 self._finish(meas, t, tr)
         return False
 
+    def _size_reliable(self, meas: _Measures) -> bool:
+        """Can body heights be measured through a bend? With world landmarks
+        (metric skeleton) or in a side or oblique view (segment chain), yes;
+        in a 2D front view only once the hip-width size is learned: there
+        the chain foreshortens as the body bends toward the camera."""
+        return meas.source_world or self._view != VIEW_FRONT or math.isfinite(self._width_scale)
+
     def _back_up(self, meas: _Measures, tr: _LiftTrack) -> bool:
         c = self.config
         b = self._base
@@ -1192,7 +1231,6 @@ class LiftAnalyzer:
             b.ema("width_k", meas.width_2d / meas.scale_2d, a)
         if facing or self._view == VIEW_OBLIQUE:
             b.ema("width_q", meas.width_q, a)
-        b.ema("scale_2d", meas.scale_2d, a)
         b.ema("floor_2d", meas.floor_2d, a)
 
     def _accumulate(self, meas: _Measures, t: float) -> None:

@@ -17,7 +17,8 @@ from coach.pose import PoseFrame
 from exercises.lift import PHASES, LiftAnalyzer
 from tests.test_lift import SQUAT, STOOP, TWIST, body_frame, lift_track
 
-FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+STREAMS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 coord = st.one_of(
     st.floats(-2.0, 3.0),
@@ -97,7 +98,7 @@ def corrupted_lift_stream(draw: st.DrawFn) -> tuple[list[PoseFrame], int]:
     return out, len(kinds)
 
 
-@FAST
+@STREAMS
 @given(stream=corrupted_lift_stream())
 def test_noisy_streams_count_monotonically_and_never_too_many(stream: tuple[list[PoseFrame], int]) -> None:
     frames, performed = stream
@@ -115,7 +116,7 @@ def test_noisy_streams_count_monotonically_and_never_too_many(stream: tuple[list
         assert it.start <= it.end
 
 
-@FAST
+@STREAMS
 @given(seed=st.integers(0, 2**16), yaw=st.sampled_from([0.0, 45.0, 90.0]), world=st.booleans(),
        noise=st.floats(0.0, 0.006))
 def test_clean_lifts_are_all_counted(seed: int, yaw: float, world: bool, noise: float) -> None:
