@@ -11,14 +11,16 @@ Rules (all thresholds in :class:`HipBridgeConfig`, each with its reason):
 * **Rep state machine** ``setup``/``down``/``rising``/``top``/``lowering`` on
   the rep progress ``p = (hip_bend - rest) / (0 - rest)``, where ``rest`` is
   the user's own resting bend (learnt while ``down``), so foot placement and
-  body shape do not move the thresholds. Hysteresis: rising at p >= 0.3,
-  back down at p < 0.15; ``top`` once the hips stop rising (still within 3
-  degrees for 0.25 s) at p >= 0.5; ``lowering`` when they drop 6 degrees
-  below the rep's peak. A rep counts when it comes back ``down`` after a
-  peak of p >= 0.5, seen throughout (no long visibility gap). A rise that
-  never gets halfway is not counted (and is flagged ``hips_too_low``).
-* ``hips_too_low``: the peak stays more than 12 degrees short of straight;
-  ``back_overarched``: more than 12 degrees past straight. Judged live while
+  body shape do not move the thresholds. Hysteresis: rising at p >= 0.35,
+  back down at p < 0.2 (or below 0.45 once still, after coming down 0.3);
+  ``top`` once the hips stop rising (still within 3 degrees for 0.25 s) at
+  p >= 0.5; ``lowering`` when they stay 8 degrees below the top level for 3
+  frames. A rep counts when it comes back ``down`` after a peak of
+  p >= 0.5, seen throughout (after a visibility gap the hips must be where
+  they were). A rise that never gets halfway is not counted (and is
+  flagged ``hips_too_low``).
+* ``hips_too_low``: the top stays more than 12 degrees short of straight;
+  ``back_overarched``: more than 9 degrees past straight. Judged live while
   at the top and, for reps too quick to be debounced, latched for 0.45 s
   once the peak is known.
 * ``feet_too_far`` / ``feet_too_close``: knee angle (hip-knee-ankle) at the
@@ -35,8 +37,10 @@ Rules (all thresholds in :class:`HipBridgeConfig`, each with its reason):
 * ``hips_uneven`` (front view only): hip line tilted more than 10 degrees
   against the shoulder line while the hips are up (one side dropping or the
   pelvis rotating).
-* **Top hold**: the time the hips stay within 3 degrees of the rep's peak;
-  each rep's is in its record, ``top_hold_target_s`` (2 s) is the target.
+* **Top hold**: the time the hips stay within 3 degrees of the top level,
+  both ends judged alike and corrected for the slow ends of human
+  (minimum-jerk) movements (:class:`exercises._floor.PlateauTimer`); each
+  rep's is in its record, ``top_hold_target_s`` (2 s) is the target.
   ``hold_s`` is the total top time with good form.
 
 Score: ``clamp(100 * sum(rep quality) / target reps - 5 * fault episodes, 0,
@@ -318,6 +322,12 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         need = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
         thr = c.vis_off if self._gate.open else c.vis_on
         return all(view.seen(lm, thr, c.frame_margin) for lm in need)
+
+    def _rescaled(self) -> None:
+        self._clear_filters()
+        if self._phase in ("setup", "down"):
+            self._rest = None
+            self._front_rest = None
 
     def _clear_filters(self) -> None:
         for m in (self._m_bend, self._m_knee, self._m_lying, self._m_tilt, self._m_front):

@@ -22,10 +22,15 @@ Rules (all thresholds in :class:`PlankConfig`, each with its reason):
 * ``head_dropped``: the ear more than 25 degrees below the hip-shoulder line
   continued (neck hanging); falls back to the nose, corrected for the face
   being in front of the ear, when the ear is not seen.
-* **Hold time** counts only in ``hold``, while the frame is seen and no fault
-  is raised on it (after a 5-frame median, with hysteresis), with a 0.5 s
-  grace for a blip (:class:`coach.debounce.HoldTimer`). ``hold_s`` is the
-  total good-form time, ``best_hold_s`` the longest continuous one.
+* **Hold time** counts only in ``hold``, while the frame is seen, no fault
+  is raised on it (after a 5-frame median, with hysteresis) and the body is
+  *held*: its line (hip bend plus knee bend) has been still for 0.3 s and
+  stays within 3 degrees of its held level, so moving into or out of the
+  plank does not count. A blip shorter than 0.5 s does not break a
+  continuous hold (:class:`coach.debounce.HoldTimer`). ``hold_s`` is the
+  total good-form time, ``best_hold_s`` the longest continuous one. The hip
+  line is judged only with the knees straighter than 160 degrees (stepping
+  into a plank the hips are high while the knees are bent: not piking).
 * ``reps`` counts completed planks: a ``hold`` episode that ended (back to
   ``setup``) after at least ``min_hold_s`` in position (form aside, as a
   faulty rep is still a rep).
@@ -100,6 +105,10 @@ class PlankConfig(FloorConfig):
     kneeling (modified) plank reads 90-120 and is a different exercise."""
     knee_off_deg: float = 130.0
     """...out of position below 130."""
+    judge_knee_deg: float = 160.0
+    """The hip line is judged only with the knees straighter than 160 degrees:
+    stepping into or out of the plank the hips are high while the knees are
+    still bent, which is not piking. (A straight leg reads 170-180.)"""
     enter_s: float = 0.1
     """The position must hold 0.1 s (3 frames) before ``hold`` starts: a
     pass through plank-like poses is not a plank, and a 0.5 s still plank
@@ -259,6 +268,9 @@ class PlankAnalyzer(FloorAnalyzer):
     def _hold_total(self) -> float:
         return self._timer.total_s
 
+    def _rescaled(self) -> None:
+        self._clear_filters()
+
     def _clear_filters(self) -> None:
         for m in (self._m_off, self._m_bend, self._m_level, self._m_arm, self._m_knee, self._m_head):
             m.clear()
@@ -323,10 +335,15 @@ class PlankAnalyzer(FloorAnalyzer):
         elif not legs_ok:
             setup_cue = "Straighten your legs and lift your knees off the floor"
 
-        # body-line faults, judged only in a plank-like position
+        # body-line faults, judged only in a plank-like position with the
+        # legs straight (stepping into or out of a plank, the hips are high
+        # while the knees are still bent: that is not piking)
         raw: list[str] = []
+        legs_straight = not (knee < c.judge_knee_deg)
         if in_pos:
-            if finite(off, bend):
+            if not legs_straight:
+                self._sag = self._pike = False
+            elif finite(off, bend):
                 if self._sag:
                     self._sag = off > c.sag_offset_off and -bend > c.sag_bend_off_deg
                 else:
