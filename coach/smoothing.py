@@ -104,10 +104,13 @@ class OneEuroFilter:
             self._dx = np.zeros_like(x)
             return x.copy()
         dt = t - prev_t
-        dx_hat = prev_dx + _alpha(self.d_cutoff, dt) * ((x - prev_x) / dt - prev_dx)
-        a = _alpha(self.min_cutoff + self.beta * np.abs(dx_hat), dt)
-        x_hat = prev_x + a * (x - prev_x)
-        ok = prev_valid & valid_now
+        # absurd inputs (teleports of 1e6) may overflow; such elements are
+        # not finite afterwards and restart from the input below
+        with np.errstate(over="ignore", invalid="ignore"):
+            dx_hat = prev_dx + _alpha(self.d_cutoff, dt) * ((x - prev_x) / dt - prev_dx)
+            a = _alpha(self.min_cutoff + self.beta * np.abs(dx_hat), dt)
+            x_hat = prev_x + a * (x - prev_x)
+        ok = prev_valid & valid_now & np.isfinite(x_hat) & np.isfinite(dx_hat)
         x_hat = np.where(ok, x_hat, x)
         self._x = x_hat
         self._dx = np.where(ok, dx_hat, 0.0)
