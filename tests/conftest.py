@@ -37,43 +37,14 @@ def model_path() -> Path:
         pytest.fail(f"pose model unavailable: {exc}")
 
 
-def _portrait() -> np.ndarray:
-    import matplotlib
-
-    from coach.cvlog import cv2
-
-    path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-    img = cv2.imread(str(path))
-    assert img is not None, f"cannot read {path}"
-    return img
-
-
 def make_person_video(path: Path, frames: int = 45, size: tuple[int, int] = (640, 480), fps: float = 30.0) -> Path:
     """A short MP4 of a real person (Grace Hopper's portrait from
     matplotlib's sample data) drifting and zooming slightly, so the pose
     model tracks a moving upper body. The legs are out of the picture: a
-    real partial-body case."""
-    from coach.cvlog import cv2
+    real partial-body case. The same generator ``coach bench`` uses."""
+    from coach.bench import make_person_video as make
 
-    img = _portrait()
-    w, h = size
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (w, h))
-    assert writer.isOpened()
-    try:
-        for i in range(frames):
-            scale = 0.75 + 0.05 * np.sin(i / 8.0)
-            ph, pw = int(img.shape[0] * scale), int(img.shape[1] * scale)
-            small = cv2.resize(img, (pw, ph))
-            canvas = np.full((h, w, 3), 90, np.uint8)
-            x0 = int((w - pw) / 2 + 20 * np.sin(i / 10.0))
-            y0 = max(0, h - ph)
-            xs, xe = max(0, x0), min(w, x0 + pw)
-            ys, ye = y0, min(h, y0 + ph)
-            canvas[ys:ye, xs:xe] = small[ys - y0: ye - y0, xs - x0: xe - x0]
-            writer.write(canvas)
-    finally:
-        writer.release()
-    return path
+    return make(path, frames=frames, size=size, fps=fps)
 
 
 @pytest.fixture(scope="session")
