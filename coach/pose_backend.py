@@ -8,6 +8,9 @@ converts results at the edge, so nothing downstream sees mediapipe types.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -45,6 +48,62 @@ class PoseBackendOptions:
     min_tracking_confidence: float = 0.5
 
 
+NOISY_CALLS = 2
+"""MediaPipe's native code (LiteRT, XNNPACK, glog) writes INFO and WARNING
+lines straight to file descriptor 2 while it loads the model and during the
+first inferences ("Sparsity tensors may not yet be fully supported", "Using
+NORM_RECT without IMAGE_DIMENSIONS..."); GLOG_minloglevel does not reach
+them. coach silences fd 2 for those calls only, so the CLI's own one-line
+messages stay readable. COACH_DEBUG=1 keeps them."""
+
+
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Point fd 2 at /dev/null for the duration (unless COACH_DEBUG is set).
+    Python exceptions are unaffected: they are raised, not printed."""
+    if os.environ.get("COACH_DEBUG"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no fd 2 (embedded use): nothing to silence
+        yield
+        return
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _landmarker(options: PoseBackendOptions) -> vision.PoseLandmarker:
+    """Create a VIDEO-mode PoseLandmarker, quietly. Raises ModelError with a
+    fix when the model cannot be loaded."""
+    path = Path(options.model_path)
+    if not path.is_file():
+        raise ModelError(f"pose model not found at {path}; run `coach models fetch`")
+    mp_options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(path)),
+        running_mode=vision.RunningMode.VIDEO,
+        num_poses=options.num_poses,
+        min_pose_detection_confidence=options.min_pose_detection_confidence,
+        min_pose_presence_confidence=options.min_pose_presence_confidence,
+        min_tracking_confidence=options.min_tracking_confidence,
+    )
+    try:
+        with native_stderr_silenced():
+            return vision.PoseLandmarker.create_from_options(mp_options)
+    except (RuntimeError, ValueError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(
+            f"cannot load pose model {path} ({first[:120]}); run `coach models fetch --force`"
+        ) from None
+
+
 class MediaPipePose:
     """``with MediaPipePose(opts) as pose: frame = pose.detect(bgr, t)``.
 
@@ -54,25 +113,9 @@ class MediaPipePose:
 
     def __init__(self, options: PoseBackendOptions) -> None:
         self.options = options
-        path = Path(options.model_path)
-        if not path.is_file():
-            raise ModelError(f"pose model not found at {path}; run `coach models fetch`")
-        mp_options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(path)),
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=options.num_poses,
-            min_pose_detection_confidence=options.min_pose_detection_confidence,
-            min_pose_presence_confidence=options.min_pose_presence_confidence,
-            min_tracking_confidence=options.min_tracking_confidence,
-        )
-        try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(mp_options)
-        except (RuntimeError, ValueError, OSError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelError(
-                f"cannot load pose model {path} ({first[:120]}); run `coach models fetch --force`"
-            ) from None
+        self._landmarker = _landmarker(options)
         self._last_ms = -1
+        self._calls = 0
         self._closed = False
 
     def detect(self, image_bgr: NDArray[np.uint8], t: float) -> PoseFrame:
@@ -91,17 +134,21 @@ class MediaPipePose:
             raise RuntimeError("MediaPipePose used after close()")
         ts_ms = max(round(t * 1000.0), self._last_ms + 1)
         self._last_ms = ts_ms
-        rgb = np.ascontiguousarray(image_rgb)
-        result = self._landmarker.detect_for_video(
-            mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ts_ms
-        )
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        if self._calls < NOISY_CALLS:
+            self._calls += 1
+            with native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, ts_ms)
+        else:
+            result = self._landmarker.detect_for_video(image, ts_ms)
         h, w = image_rgb.shape[:2]
         return to_pose_frame(result, t, aspect=w / h)
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._landmarker.close()
+            with native_stderr_silenced():
+                self._landmarker.close()
 
     def __enter__(self) -> MediaPipePose:
         return self
@@ -141,15 +188,7 @@ class RawLandmarker:
     conversion to PoseFrame). Same options as :class:`MediaPipePose`."""
 
     def __init__(self, options: PoseBackendOptions) -> None:
-        mp_options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(options.model_path)),
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=options.num_poses,
-            min_pose_detection_confidence=options.min_pose_detection_confidence,
-            min_pose_presence_confidence=options.min_pose_presence_confidence,
-            min_tracking_confidence=options.min_tracking_confidence,
-        )
-        self._landmarker = vision.PoseLandmarker.create_from_options(mp_options)
+        self._landmarker = _landmarker(options)
 
     def __call__(self, image_rgb: NDArray[np.uint8], ts_ms: int) -> bool:
         """Run once; True if a person was found."""
@@ -158,7 +197,8 @@ class RawLandmarker:
         return bool(result.pose_landmarks)
 
     def close(self) -> None:
-        self._landmarker.close()
+        with native_stderr_silenced():
+            self._landmarker.close()
 
     def __enter__(self) -> RawLandmarker:
         return self
