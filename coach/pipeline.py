@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coach.exercise import ExerciseAnalyzer, FrameVerdict, SetSummary
-from coach.feedback import Cue, FeedbackPolicy
+from coach.feedback import Cue, FeedbackPolicy, policy_for
 from coach.pose import PoseFrame
 from coach.smoothing import PoseSmoother
 
@@ -55,7 +55,7 @@ class Pipeline:
     ) -> None:
         self.analyzer = analyzer
         self.smoother = smoother or PoseSmoother()
-        self.policy = policy or FeedbackPolicy()
+        self.policy = policy or policy_for(analyzer)
         self.frames = 0
         self.person_frames = 0
 

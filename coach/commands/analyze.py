@@ -51,7 +51,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 raise InputError("--video-out needs a video input; a pose-track CSV has no pixels")
             from coach.overlay import AnnotatedVideoSink
 
-            sinks.append(AnnotatedVideoSink(args.video_out))
+            planned = analyzer.summary()
+            sinks.append(AnnotatedVideoSink(args.video_out, exercise=analyzer.name, target=planned.target,
+                                            target_unit=planned.target_unit))
         store_sink = session_sink(args, exercise=args.exercise, source=str(args.input), target=args.target,
                                   mode="analyze")
         if store_sink is not None:
