@@ -299,6 +299,39 @@ class Median:
         return s[m] if k % 2 else 0.5 * (s[m - 1] + s[m])
 
 
+class TimedMedian:
+    """Median of the finite values of the last ``window_s`` seconds (NaN
+    inputs are skipped). For a posture held over seconds (the head resting
+    or lifted) whose per-frame measure is dominated by landmark jitter: the
+    frame-count :class:`Median` is too short to average it out."""
+
+    __slots__ = ("_buf", "window_s")
+
+    def __init__(self, window_s: float) -> None:
+        self.window_s = window_s
+        self._buf: deque[tuple[float, float]] = deque()
+
+    def clear(self) -> None:
+        self._buf.clear()
+
+    def push(self, t: float, value: float) -> float:
+        buf = self._buf
+        if math.isfinite(value):
+            buf.append((t, value))
+        while buf and t - buf[0][0] > self.window_s:
+            buf.popleft()
+        return self.value
+
+    @property
+    def value(self) -> float:
+        k = len(self._buf)
+        if k == 0:
+            return NAN
+        s = sorted(v for _, v in self._buf)
+        m = k // 2
+        return s[m] if k % 2 else 0.5 * (s[m - 1] + s[m])
+
+
 class Stillness:
     """Has a signal stopped changing? True when the (already median-filtered)
     value now differs by at most ``band`` from its values ``window_s`` ago
@@ -914,6 +947,7 @@ class FloorAnalyzer:
         self._nv_active = False
         self._last_faults: tuple[str, ...] = ()
         self._last_phase = self.SETUP_PHASE
+        self._hold_seen = 0.0  # hold time shown on the last seen frame
         self._front_latch = Latch(self._cfg.side_on_max_width, 0.8 * self._cfg.side_on_max_width)
 
     def reset(self) -> None:
@@ -1034,7 +1068,7 @@ class FloorAnalyzer:
             phase=phase,
             faults=faults,
             reps=self._reps(),
-            hold_s=self._hold_total(),
+            hold_s=self._shown_hold(visible),
             visible=visible,
             cue=cue,
             side=label,
@@ -1042,6 +1076,23 @@ class FloorAnalyzer:
             warnings=warnings,
             fault_joints=self._fault_landmarks(faults, side),
         )
+
+    def _shown_hold(self, visible: bool) -> float:
+        """The hold time to report on this frame.
+
+        Hold time is only ever earned on seen frames, but some of it is
+        *confirmed* later: a hold timer withholds its last moments until it
+        knows whether they were the start of a release
+        (:attr:`PlateauTimer.shown_good_s`), and a hold closed by a long gap
+        is finalised on the first frame after the gap, which may well be
+        unseen. Time confirmed on an unseen frame is therefore shown from the
+        next seen frame on: the reported value never grows on a frame that
+        was not seen. :meth:`summary` reports the full total."""
+        hold = self._hold_total()
+        if visible:
+            self._hold_seen = hold
+            return hold
+        return min(hold, self._hold_seen)
 
     def _gap(self, t_last: float) -> None:
         """A long gap: nothing in it was seen. Close episodes at the last

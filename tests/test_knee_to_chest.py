@@ -150,3 +150,28 @@ def test_metrics() -> None:
     assert {"hip_flexion", "hip_flexion_left", "hip_flexion_right", "head_angle"} <= set(m)
     assert 105.0 < m["hip_flexion"] < 135.0
     assert np.isfinite(m["head_angle"])
+
+
+def test_hold_closed_by_a_long_gap_shows_its_time_on_a_seen_frame() -> None:
+    """A hold abandoned at a long gap is finalised on the first frame after
+    it; when that frame (and the next ones) are not seen, the hold time it
+    confirms must not appear on them, only from the next seen frame on."""
+    frames = list(S.knee_to_chest(("left",), hold_s=4.0, seed=3, noise=None).frames)
+    analyzer = get_exercise("knee_to_chest")
+    last = 0.0
+    cut = next(i for i, f in enumerate(frames) if f.t >= 5.0)  # in the hold
+    for i, f in enumerate(frames):
+        if i >= cut:
+            f = f.replace(t=f.t + 1000.0)
+            if i < cut + 5:
+                xy = np.array(f.xy)
+                xy[:] = np.nan
+                f = f.replace(xy=xy)
+        v = analyzer.update(f)
+        assert v.hold_s >= last - 1e-9
+        if not v.visible:
+            assert v.hold_s <= last + 1e-9, (v.t, last, v.hold_s)
+        last = v.hold_s
+    summary = analyzer.summary()
+    assert summary.reps >= 1
+    assert summary.hold_s == pytest.approx(last)
