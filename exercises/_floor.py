@@ -40,7 +40,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from coach.debounce import FaultDebouncer
+from coach.aspect import EVIDENCE_VERTICAL, SEGMENT_FRACS, AspectConfig, AspectEstimator
+from coach.debounce import FaultDebouncer, Hysteresis
 from coach.exercise import NOT_VISIBLE, FaultEvent, FrameVerdict, SetSummary
 from coach.landmarks import SIDES, Landmark, Side, other_side, sided
 from coach.pose import PoseFrame
@@ -621,116 +622,57 @@ class PlateauTimer:
         self._hist.clear()
 
 
-class Latch:
-    """A two-threshold flag on a scalar (hysteresis), ``above`` or below."""
-
-    __slots__ = ("above", "off", "on", "state")
+class Latch(Hysteresis):
+    """A two-threshold flag on a scalar: :class:`coach.debounce.Hysteresis`
+    (same rule: on at ``value >= on``, off at ``value <= off``, mirrored when
+    not ``above``; NaN keeps the state), under the name and ``above``
+    keyword the floor exercises use."""
 
     def __init__(self, on: float, off: float, above: bool = True) -> None:
-        if (above and off > on) or (not above and off < on):
-            raise ValueError("latch thresholds are the wrong way round")
-        self.on = on
-        self.off = off
-        self.above = above
-        self.state = False
+        super().__init__(on, off, rising=above)
 
-    def reset(self) -> None:
-        self.state = False
-
-    def update(self, value: float) -> bool:
-        """NaN keeps the state (an unknown value is no evidence)."""
-        if not math.isfinite(value):
-            return self.state
-        if self.above:
-            self.state = value >= self.on if not self.state else value > self.off
-        else:
-            self.state = value <= self.on if not self.state else value < self.off
-        return self.state
+    @property
+    def above(self) -> bool:
+        return self.rising
 
 
 # --------------------------------------------------------------------------
-# unknown image aspect
+# unknown image aspect (the estimation itself lives in coach.aspect)
 # --------------------------------------------------------------------------
-SEGMENT_FRACS: tuple[tuple[str, str, float], ...] = (
-    ("shoulder", "hip", 0.288),
-    ("hip", "knee", 0.245),
-    ("knee", "ankle", 0.246),
-    ("shoulder", "elbow", 0.186),
-)
-"""Segment lengths as fractions of stature (Drillis & Contini 1966, in
-Winter 2009, Fig. 4.1): trunk, thigh, shank, upper arm. Side-on, these lie
-in the image plane, so their image lengths follow these ratios."""
-
-ASPECT_CANDIDATES: tuple[float, ...] = (1.0, 4.0 / 3.0, 16.0 / 9.0)
-"""Image formats a webcam or phone records (square = the aspect is right)."""
-
-
 class AspectGuess:
-    """Estimates the x scale ``c`` that a track without its aspect needs.
-
-    For each near-side segment with image extent (dx, dy) and anthropometric
-    length fraction r: ``(c dx)^2 + dy^2 = (k r)^2`` for the body size k.
-    That is linear in ``u = c^2`` and ``w = k^2``; least squares over the
-    segments of all frames so far (2x2 normal equations, no allocation).
-    Segments of one frame with different tilts separate x scale from body
-    size; the evidence is the sum of squared sines of their tilts (and
-    horizontal ones alone carry none). The estimate is snapped to a common
-    format (:data:`ASPECT_CANDIDATES`), switching only by ``switch_margin``.
+    """Estimates the x scale ``c`` that a track without its aspect needs,
+    from the near side's trunk, thigh, shank and upper arm
+    (:data:`coach.aspect.SEGMENT_FRACS`, least squares in
+    :class:`coach.aspect.AspectEstimator`). Lying on the floor, horizontal
+    segments are always there, so the evidence is the sum of squared sines
+    of the segments' tilts (``evidence="vertical"``). The estimate is
+    snapped to a common format (:data:`coach.aspect.ASPECT_CANDIDATES`),
+    switching only by ``switch_margin``.
     """
 
-    bias = 1.06
-    """On synthetic bodies (Winter proportions +-4 %, side-on floor camera)
-    the raw estimate reads 5-7 % low; corrected before snapping."""
-
     def __init__(self, switch_margin: float, min_weight: float, vis: float) -> None:
-        self.switch_margin = switch_margin
-        self.min_weight = min_weight
         self.vis = vis
-        self.reset()
+        self._est = AspectEstimator(AspectConfig(switch_margin=switch_margin, min_weight=min_weight,
+                                                 evidence=EVIDENCE_VERTICAL))
+        self._pairs = {s: tuple((sided(s, j1), sided(s, j2), r) for j1, j2, r in SEGMENT_FRACS) for s in SIDES}
 
     def reset(self) -> None:
-        self._s = [0.0, 0.0, 0.0, 0.0, 0.0]  # sum a^2, sum a, n, sum a*b, sum b
-        self._weight = 0.0
-        self.scale = 1.0
-        self.estimate = math.nan
+        self._est.reset()
+
+    @property
+    def scale(self) -> float:
+        return self._est.scale
+
+    @property
+    def estimate(self) -> float:
+        return self._est.estimate
 
     def update(self, view: View, side: Side) -> float:
         """Add one frame's evidence (its near side), return the x scale."""
-        s = self._s
-        vert = 0.0
-        for j1, j2, r in SEGMENT_FRACS:
-            a1, a2 = sided(side, j1), sided(side, j2)
-            if not (view.v[a1] >= self.vis and view.v[a2] >= self.vis):
-                continue
-            dx = view.raw_x[a2] - view.raw_x[a1]
-            dy = view.y[a2] - view.y[a1]
-            n2 = dx * dx + dy * dy
-            if not (n2 > 1e-8 and math.isfinite(n2)):
-                continue
-            a = dx * dx / (r * r)  # equation: a*u - w = -b
-            b = dy * dy / (r * r)
-            s[0] += a * a
-            s[1] += a
-            s[2] += 1.0
-            s[3] += a * b
-            s[4] += b
-            vert += dy * dy / n2
-        self._weight += vert
-        if self._weight < self.min_weight:
-            return self.scale
-        # normal equations of [a, -1] [u, w]^T = -b
-        det = s[0] * s[2] - s[1] * s[1]
-        if not abs(det) > 1e-12:
-            return self.scale
-        u = (-s[3] * s[2] + s[1] * s[4]) / det
-        if not (u > 0.0 and math.isfinite(u)):
-            return self.scale
-        c = math.sqrt(u) * self.bias
-        self.estimate = c
-        best = min(ASPECT_CANDIDATES, key=lambda k: abs(math.log(c / k)))
-        if abs(math.log(c / best)) < abs(math.log(c / self.scale)) - self.switch_margin:
-            self.scale = best
-        return self.scale
+        vis, v, x, y = self.vis, view.v, view.raw_x, view.y
+        segs = [(x[a2] - x[a1], y[a2] - y[a1], r) for a1, a2, r in self._pairs[side]
+                if v[a1] >= vis and v[a2] >= vis]
+        return self._est.update(segs)
 
 
 # --------------------------------------------------------------------------
@@ -948,7 +890,7 @@ class FloorAnalyzer:
         self._last_faults: tuple[str, ...] = ()
         self._last_phase = self.SETUP_PHASE
         self._hold_seen = 0.0  # hold time shown on the last seen frame
-        self._front_latch = Latch(self._cfg.side_on_max_width, 0.8 * self._cfg.side_on_max_width)
+        self._front_latch = Hysteresis(self._cfg.side_on_max_width, 0.8 * self._cfg.side_on_max_width)
 
     def reset(self) -> None:
         self._base_reset()
