@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from coach.exercise import NOT_VISIBLE, FrameVerdict, SetSummary
 from coach.landmarks import NUM_LANDMARKS, Landmark
 from coach.pose import PoseFrame
+from coach.registry import get_exercise
+from coach.smoothing import PoseSmoother
+from coach.synth.scenarios import Scenario
 
 
 def frame_from_points(
@@ -29,3 +33,27 @@ def frame_from_points(
         for lm, p3 in world.items():
             w[lm] = p3
     return PoseFrame(t=t, xy=xy, z=np.zeros(NUM_LANDMARKS), visibility=v, world=w, aspect=aspect)
+
+
+def run_exercise(name: str, frames: Iterable[PoseFrame], smooth: bool = False,
+                 **options: object) -> tuple[SetSummary, list[FrameVerdict]]:
+    """Feed frames (optionally smoothed) to a fresh analyzer; the summary and
+    every verdict."""
+    analyzer = get_exercise(name, **options)
+    smoother = PoseSmoother() if smooth else None
+    verdicts = [analyzer.update(smoother(f) if smoother else f) for f in frames]
+    return analyzer.summary(), verdicts
+
+
+def reported(summary: SetSummary) -> set[str]:
+    """Fault codes reported in a set, not_visible aside."""
+    return {e.code for e in summary.fault_events} - {NOT_VISIBLE}
+
+
+def check_faults(sc: Scenario, summary: SetSummary) -> None:
+    """Every clear fault of the scenario's truth is reported, and nothing
+    beyond its clear and ambiguous faults."""
+    got = reported(summary)
+    assert set(sc.truth.faults) <= got, f"missed {set(sc.truth.faults) - got}"
+    extra = got - set(sc.truth.faults) - set(sc.truth.ambiguous_faults)
+    assert not extra, f"false alarms {extra}"

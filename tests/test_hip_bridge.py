@@ -12,33 +12,18 @@ import pytest
 
 from coach.exercise import NOT_VISIBLE, FrameVerdict, SetSummary
 from coach.pose import PoseFrame
-from coach.registry import get_exercise
-from coach.smoothing import PoseSmoother
 from coach.synth import scenarios as S
 from coach.synth.camera import View
 from coach.synth.noise import NoiseConfig
 from exercises.hip_bridge import HipBridgeAnalyzer, HipBridgeConfig
+from tests.helpers import check_faults, reported, run_exercise
 
 JITTER = NoiseConfig.jitter_only()
 DEFAULT = NoiseConfig()
 
 
 def run(frames: Iterable[PoseFrame], smooth: bool = False, **options: object) -> tuple[SetSummary, list[FrameVerdict]]:
-    analyzer = get_exercise("hip_bridge", **options)
-    smoother = PoseSmoother() if smooth else None
-    verdicts = [analyzer.update(smoother(f) if smoother else f) for f in frames]
-    return analyzer.summary(), verdicts
-
-
-def reported(summary: SetSummary) -> set[str]:
-    return {e.code for e in summary.fault_events} - {NOT_VISIBLE}
-
-
-def check_faults(sc: S.Scenario, summary: SetSummary) -> None:
-    got = reported(summary)
-    assert set(sc.truth.faults) <= got, f"missed {set(sc.truth.faults) - got}"
-    extra = got - set(sc.truth.faults) - set(sc.truth.ambiguous_faults)
-    assert not extra, f"false alarms {extra}"
+    return run_exercise("hip_bridge", frames, smooth, **options)
 
 
 CASES: Sequence[tuple[str, dict[str, float]]] = [

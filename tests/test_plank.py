@@ -15,12 +15,12 @@ import pytest
 from coach.exercise import NOT_VISIBLE, FrameVerdict, SetSummary
 from coach.pose import PoseFrame
 from coach.registry import get_exercise
-from coach.smoothing import PoseSmoother
 from coach.synth import scenarios as S
 from coach.synth.body import BodyDims, Posture, PostureSeq, bilateral, solve
 from coach.synth.camera import View, frame_camera, project_track, to_frames
 from coach.synth.noise import NoiseConfig, apply_noise
 from exercises.plank import PlankAnalyzer, PlankConfig
+from tests.helpers import check_faults, reported, run_exercise
 
 JITTER = NoiseConfig.jitter_only()
 """MediaPipe-like jitter, bias and visibility spread, no dropouts: hold
@@ -29,21 +29,7 @@ design, see test_occlusion_never_counts_unseen_time)."""
 
 
 def run(frames: Iterable[PoseFrame], smooth: bool = False, **options: object) -> tuple[SetSummary, list[FrameVerdict]]:
-    analyzer = get_exercise("plank", **options)
-    smoother = PoseSmoother() if smooth else None
-    verdicts = [analyzer.update(smoother(f) if smoother else f) for f in frames]
-    return analyzer.summary(), verdicts
-
-
-def reported(summary: SetSummary) -> set[str]:
-    return {e.code for e in summary.fault_events} - {NOT_VISIBLE}
-
-
-def check_faults(sc: S.Scenario, summary: SetSummary) -> None:
-    got = reported(summary)
-    assert set(sc.truth.faults) <= got, f"missed {set(sc.truth.faults) - got}"
-    extra = got - set(sc.truth.faults) - set(sc.truth.ambiguous_faults)
-    assert not extra, f"false alarms {extra}"
+    return run_exercise("plank", frames, smooth, **options)
 
 
 def still_plank(hip_flexion: float, seconds: float = 0.5, seed: int = 0, noise: NoiseConfig | None = JITTER,
