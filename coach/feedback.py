@@ -313,6 +313,10 @@ class FeedbackPolicy:
         return cue
 
 
+LIFT_PRAISE: tuple[str, ...] = ("good lift", "nice and close", "well done")
+"""Praise after a clean lift: "good rep" sounds wrong for a lift."""
+
+
 def policy_for(analyzer: ExerciseAnalyzer, config: FeedbackConfig | None = None) -> FeedbackPolicy:
     """A policy set up for one analyzer's set: its target (from its
     summary) and its own words for faults (its ``CUES`` table, if any)."""
@@ -321,6 +325,8 @@ def policy_for(analyzer: ExerciseAnalyzer, config: FeedbackConfig | None = None)
     if isinstance(cues, Mapping) and cues:
         config = replace(config, fault_cues=MappingProxyType({**config.fault_cues, **cues}))
     planned = analyzer.summary()
+    if planned.target_unit == "lifts" and "good rep" in config.praise_phrases:
+        config = replace(config, praise_phrases=LIFT_PRAISE)
     target = None
     if planned.target:
         target = Target(planned.target, "s" if planned.target_unit == "s" else (planned.target_unit or "reps"))

@@ -44,6 +44,18 @@ class _CuePrinter:
         return None
 
 
+HOLD_EXERCISES = frozenset({"plank", "knee_to_chest"})
+
+
+def _demo_target(exercise: str, count: int, hold_s: float) -> float | None:
+    """The demo's segments are short, so each set's target is what its
+    segment asks of the user (its hold time, or its number of reps/lifts):
+    the scores then show form, not the length of the demo."""
+    if exercise in HOLD_EXERCISES:
+        return hold_s if hold_s > 0 else None
+    return float(count) if count > 0 else None
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from coach.synth.scenarios import demo_track
 
@@ -58,8 +70,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             frames = list(read_pose_track(path))
             if not args.quiet:
                 print(f"== {exercise} ({scenario.name}, {frames[-1].t - frames[0].t:.0f} s) from {path.name}")
-            pipeline = Pipeline(make_analyzer(exercise, None))
-            sinks: list[Sink] = [session.set_sink(exercise=exercise, target=None)]
+            target = _demo_target(exercise, scenario.truth.count, scenario.truth.hold_s)
+            pipeline = Pipeline(make_analyzer(exercise, target))
+            sinks: list[Sink] = [session.set_sink(exercise=exercise, target=target)]
             if not args.quiet:
                 sinks.append(_CuePrinter(0.0))
             result = run(((f, None) for f in frames), pipeline, sinks)
