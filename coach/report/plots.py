@@ -11,7 +11,6 @@ from datetime import datetime
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -93,29 +92,39 @@ class TrendPoint:
     score: float
 
 
+MAX_TREND_TICKS = 10
+"""At most this many labelled sessions on the trend's x axis."""
+
+
 def score_trend(series: Mapping[str, Sequence[TrendPoint]]) -> bytes:
-    """Score (0-100) per session over time, one line per exercise."""
+    """Score (0-100) per session, one line per exercise. Sessions are evenly
+    spaced in order and labelled with their date and time: sessions minutes
+    apart and weeks apart both stay readable."""
     fig, ax = _figure(9.0, 3.6)
-    plotted = False
+    starts = sorted({p.started_unix for points in series.values() for p in points})
+    if not starts:
+        _empty(ax, "no scored sessions yet")
+        return _png(fig)
+    order = {u: i for i, u in enumerate(starts)}
     for exercise, points in sorted(series.items()):
         if not points:
             continue
-        xs = date2num([datetime.fromtimestamp(p.started_unix) for p in points])
-        ys = [p.score for p in points]
+        pts = sorted(points, key=lambda p: p.started_unix)
+        xs = [order[p.started_unix] for p in pts]
+        ys = [p.score for p in pts]
         color = exercise_color(exercise)
         ax.plot(xs, ys, "-o", color=color, linewidth=2, markersize=6, label=exercise.replace("_", " "))
         ax.annotate(f"{ys[-1]:.0f}", (xs[-1], ys[-1]), textcoords="offset points", xytext=(6, 4),
                     color=color, fontsize=9, fontweight="bold")
-        plotted = True
-    if not plotted:
-        _empty(ax, "no scored sessions yet")
-        return _png(fig)
+    step = max(1, -(-len(starts) // MAX_TREND_TICKS))
+    ticks = list(range(0, len(starts), step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([datetime.fromtimestamp(starts[i]).strftime("%b %d\n%H:%M") for i in ticks], fontsize=8)
+    ax.set_xlim(-0.5, len(starts) - 0.5)
     ax.set_ylim(0, 105)
     ax.set_ylabel("score (0-100)")
-    loc = AutoDateLocator()
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
-    ax.legend(frameon=False, fontsize=9, loc="lower left", ncol=4)
+    ax.set_xlabel("session")
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4)
     ax.set_title("Score per session", loc="left", fontsize=11, fontweight="bold")
     return _png(fig)
 
