@@ -61,6 +61,8 @@ CASES: list[tuple[str, Callable[[Path], Path], list[str], str]] = [
     ("unknown exercise", _file("j.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "deadlift"], "plank"),
     ("bad target", _file("k.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--target", "-3"], "target"),
     ("bad aspect", _file("l.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--aspect", "wide"], "aspect"),
+    ("load on a plank", _file("m.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--load-kg", "10"], "lift"),
+    ("negative load", _file("n.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "lift", "--load-kg", "-1"], "load"),
 ]
 
 

@@ -111,3 +111,23 @@ def test_help_lists_commands(run_coach: RunCoach) -> None:
     assert proc.returncode == 0
     for cmd in ("analyze", "record", "demo", "models"):
         assert cmd in proc.stdout
+
+
+def test_lift_track_with_load_gives_lifting_index(run_coach: RunCoach, tmp_path: Path) -> None:
+    from coach.posetrack import write_pose_track
+    from coach.synth.scenarios import lift_sequence
+
+    track = tmp_path / "lifts.csv"
+    write_pose_track(track, lift_sequence(("squat", "stoop"), seed=3).frames)
+    out, summ = tmp_path / "o.jsonl", tmp_path / "s.json"
+    proc = run_coach("analyze", track, "-e", "lift", "--load-kg", "15", "--jsonl", out, "--summary-json", summ,
+                     "--no-save")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(summ.read_text())
+    assert summary["reps"] == 2
+    for item in summary["items"]:
+        li = item["measures"]["lifting_index"]
+        assert li is not None and 0.2 < li < 5.0
+    phases = {r["phase"] for r in _jsonl(out)}
+    assert {"standing", "descending", "bottom", "ascending"} <= phases
+    assert any(r["faults"] == ["knees_straight"] or "knees_straight" in r["faults"] for r in _jsonl(out))

@@ -10,6 +10,9 @@ from coach.errors import UsageError
 from coach.exercise import ExerciseAnalyzer
 from coach.registry import exercise_names, get_exercise
 
+MAX_LOAD_KG = 500.0
+"""A sanity bound for --load-kg (far above anything lifted by hand)."""
+
 
 def add_exercise_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
     p.add_argument(
@@ -18,6 +21,8 @@ def add_exercise_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
     )
     p.add_argument("--target", type=float, default=None,
                    help="target for the set: reps, lifts, or hold seconds (exercise default otherwise)")
+    p.add_argument("--load-kg", type=float, default=None, metavar="KG",
+                   help="lift only: the load's weight, to give the NIOSH lifting index (LI = load / RWL)")
 
 
 def add_model_arg(p: argparse.ArgumentParser) -> None:
@@ -25,10 +30,18 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                    help="pose model .task file (default: the managed model, fetched on first use)")
 
 
-def make_analyzer(name: str, target: float | None) -> ExerciseAnalyzer:
+def make_analyzer(name: str, target: float | None, load_kg: float | None = None) -> ExerciseAnalyzer:
+    """A fresh analyzer; unknown names and bad options are usage errors."""
     if target is not None and not target > 0:
         raise UsageError(f"--target must be positive, got {target:g}")
-    options = {} if target is None else {"target": target}
+    options: dict[str, float] = {} if target is None else {"target": target}
+    if load_kg is not None:
+        if not 0 < load_kg <= MAX_LOAD_KG:
+            raise UsageError(f"--load-kg must be between 0 and {MAX_LOAD_KG:g}, got {load_kg:g}")
+        analyzer = get_exercise(name, **options)
+        if analyzer.name != "lift":
+            raise UsageError(f"--load-kg applies to the lift exercise only, not {analyzer.name}")
+        options["load_kg"] = load_kg
     return get_exercise(name, **options)
 
 

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    analyzer = make_analyzer(args.exercise, args.target)  # unknown exercise fails before any I/O
+    analyzer = make_analyzer(args.exercise, args.target, args.load_kg)  # unknown exercise fails before any I/O
     if not args.input.exists():
         raise InputError(f"{args.input}: no such file")
     pipeline = Pipeline(analyzer)

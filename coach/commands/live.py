@@ -80,7 +80,7 @@ def _display(args: argparse.Namespace) -> Display:
 
 
 def cmd_live(args: argparse.Namespace) -> int:
-    analyzer = make_analyzer(args.exercise, args.target)  # unknown exercise fails before any I/O
+    analyzer = make_analyzer(args.exercise, args.target, args.load_kg)  # unknown exercise fails before any I/O
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     exercise = getattr(analyzer, "name", args.exercise)
