@@ -36,20 +36,38 @@ class JsonlSink:
         obj = sample.verdict.to_json(
             cue=sample.cue.text if sample.cue else None, include_metrics=self.include_metrics
         )
-        self._fh.write(json.dumps(obj, separators=(",", ":")) + "\n")
+        try:
+            self._fh.write(json.dumps(obj, separators=(",", ":")) + "\n")
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
         self.lines += 1
 
     def close(self, summary: SetSummary) -> None:
         if not self._fh.closed:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError as exc:
+                raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
 
 def write_json(path: str | Path, obj: Any) -> None:
-    """Write JSON atomically (temp file + rename)."""
+    """Write JSON. A regular file (or a new path) is replaced atomically
+    (temp file + rename); a symlink is followed; a device or pipe
+    (``/dev/stdout``) is written directly, never replaced."""
+    text = json.dumps(obj, indent=2) + "\n"
     p = Path(path)
-    tmp = p.with_name(p.name + ".tmp")
-    fh = _open_for_write(tmp)
-    with fh:
-        json.dump(obj, fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, p)
+    try:
+        if p.is_symlink():
+            p = p.resolve()
+        if p.is_dir():
+            raise InputError(f"{path}: is a folder; give a file path")
+        if p.exists() and not p.is_file():
+            with p.open("w", encoding="utf-8") as device:
+                device.write(text)
+            return
+        tmp = p.with_name(p.name + ".tmp")
+        with _open_for_write(tmp) as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None

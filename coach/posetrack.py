@@ -98,7 +98,7 @@ def read_pose_track(path: str | Path, fps: float = DEFAULT_FPS, aspect: float | 
     p = Path(path)
     label = str(path)
     try:
-        fh = p.open(newline="", encoding="utf-8")
+        fh = p.open(newline="", encoding="utf-8-sig")  # a BOM must not hide the first column
     except FileNotFoundError:
         raise InputError(f"{label}: no such file") from None
     except (IsADirectoryError, PermissionError, OSError) as exc:
@@ -218,13 +218,19 @@ class PoseTrackWriter:
         self.count = 0
 
     def write(self, frame: PoseFrame) -> None:
-        self._w.writerow(frame_row(frame, self.with_world))
-        self.count += 1
-        if self.count % 30 == 0:
-            self._fh.flush()
+        try:
+            self._w.writerow(frame_row(frame, self.with_world))
+            self.count += 1
+            if self.count % 30 == 0:
+                self._fh.flush()
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def close(self) -> None:
-        self._fh.close()
+        try:
+            self._fh.close()
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def __enter__(self) -> PoseTrackWriter:
         return self

@@ -61,6 +61,11 @@ CASES: list[tuple[str, Callable[[Path], Path], list[str], str]] = [
     ("unknown exercise", _file("j.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "deadlift"], "plank"),
     ("bad target", _file("k.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--target", "-3"], "target"),
     ("bad aspect", _file("l.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--aspect", "wide"], "aspect"),
+    ("jsonl over the input", lambda tmp: _file("o.csv", HEADER + "\n0,.5,.5,.6,.5\n")(tmp),
+     ["-e", "plank", "--jsonl", "o.csv"], "input file"),
+    ("summary is a folder", _file("p.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--summary-json", "."],
+     "folder"),
+    ("infinite target", _file("q.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--target", "inf"], "target"),
     ("load on a plank", _file("m.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "plank", "--load-kg", "10"], "lift"),
     ("negative load", _file("n.csv", HEADER + "\n0,.5,.5,.6,.5\n"), ["-e", "lift", "--load-kg", "-1"], "load"),
 ]
@@ -82,14 +87,19 @@ def test_analyze_bad_input(run_coach: RunCoach, tmp_path: Path, label: str, make
     "args",
     [
         ["record", "--camera", "7", "--out", "x.csv"],
+        ["record", "--camera", "-1", "--out", "x.csv"],
+        ["demo", "--seed", "-5", "--no-save"],
+        ["analyze", "in.csv", "-e", "plank", "--no-save", "--jsonl", "/dev/full"],
         ["analyze"],
         ["nosuchcommand"],
         ["models", "path", "--name", "pose_landmarker_tiny"],
         ["models", "verify", "/nonexistent.task"],
     ],
-    ids=["no camera", "missing argument", "unknown command", "unknown model", "verify missing file"],
+    ids=["no camera", "negative camera", "negative seed", "disk full", "missing argument", "unknown command",
+         "unknown model", "verify missing file"],
 )
-def test_other_bad_invocations(run_coach: RunCoach, args: list[str]) -> None:
+def test_other_bad_invocations(run_coach: RunCoach, tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "in.csv").write_text(HEADER + "\n0,.5,.5,.6,.5\n")
     proc = run_coach(*args)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr

@@ -108,3 +108,9 @@ def test_nan_cells_mean_not_visible(tmp_path: Path) -> None:
     assert a.vis(Landmark.NOSE) == 0.0 and b.vis(Landmark.NOSE) == 0.0
     assert a.vis(Landmark.LEFT_HIP) == 1.0  # no _v column: assumed seen
     assert LANDMARK_NAMES[0] == "nose"
+
+
+def test_utf8_bom_does_not_hide_the_first_column(tmp_path: Path) -> None:
+    p = tmp_path / "bom.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + b"t,nose_x,nose_y\n0.5,0.5,0.5\n0.7,0.5,0.5\n")
+    assert [f.t for f in read_pose_track(p)] == [0.5, 0.7]

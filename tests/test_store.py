@@ -628,3 +628,16 @@ def test_session_writer_failure_and_empty_session(db: Path) -> None:
     unsaved = open_session(_parse("--db", str(db), "--no-save"), source="z", mode="demo")
     assert isinstance(unsaved.set_sink(exercise="plank"), UnsavedSink)
     unsaved.close()
+
+
+def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path) -> None:
+    """--db pointed at a pose track by mistake: an error, the file untouched."""
+    from coach.errors import StoreError
+    from coach.store.db import open_store
+
+    track = tmp_path / "track.csv"
+    track.write_text("t,nose_x,nose_y\n0,0.5,0.5\n")
+    with pytest.raises(StoreError, match="not a coach database"):
+        open_store(track)
+    assert track.read_text() == "t,nose_x,nose_y\n0,0.5,0.5\n"
+    assert not list(tmp_path.glob("track.csv.corrupt-*"))

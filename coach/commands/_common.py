@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
-from coach.errors import UsageError
+from coach.errors import InputError, UsageError
 from coach.exercise import ExerciseAnalyzer
 from coach.registry import exercise_names, get_exercise
 
@@ -32,11 +34,11 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
 
 def make_analyzer(name: str, target: float | None, load_kg: float | None = None) -> ExerciseAnalyzer:
     """A fresh analyzer; unknown names and bad options are usage errors."""
-    if target is not None and not target > 0:
-        raise UsageError(f"--target must be positive, got {target:g}")
+    if target is not None and not (math.isfinite(target) and target > 0):
+        raise UsageError(f"--target must be a positive number, got {target:g}")
     options: dict[str, float] = {} if target is None else {"target": target}
     if load_kg is not None:
-        if not 0 < load_kg <= MAX_LOAD_KG:
+        if not (math.isfinite(load_kg) and 0 < load_kg <= MAX_LOAD_KG):
             raise UsageError(f"--load-kg must be between 0 and {MAX_LOAD_KG:g}, got {load_kg:g}")
         analyzer = get_exercise(name, **options)
         if analyzer.name != "lift":
@@ -63,3 +65,43 @@ def parse_aspect(text: str) -> float:
     if not 0.1 <= value <= 10.0:
         raise argparse.ArgumentTypeError(f"aspect ratio out of range: {text!r}")
     return value
+
+
+def camera_index(text: str) -> int:
+    """argparse type for ``--camera``: a non-negative integer (OpenCV
+    crashes on some negative indexes instead of failing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a camera index: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"camera index must be 0 or more, got {value}")
+    return value
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_outputs(inputs: Iterable[Path | None], outputs: Iterable[tuple[str, Path | None]]) -> None:
+    """Refuse, before any work, outputs that would overwrite an input or
+    each other, or that point at a folder."""
+    ins = [p for p in inputs if p is not None]
+    seen: list[tuple[str, Path]] = []
+    for option, out in outputs:
+        if out is None:
+            continue
+        for inp in ins:
+            if _same_file(inp, out):
+                raise UsageError(f"{option} {out} is the input file; choose another output path")
+        for other_option, other in seen:
+            if _same_file(other, out):
+                raise UsageError(f"{option} and {other_option} are the same file {out}")
+        if out.is_dir():
+            raise InputError(f"{out}: is a folder; {option} needs a file path")
+        seen.append((option, out))

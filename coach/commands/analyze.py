@@ -7,7 +7,7 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
-from coach.commands._common import add_exercise_arg, add_model_arg, make_analyzer, parse_aspect
+from coach.commands._common import add_exercise_arg, add_model_arg, check_outputs, make_analyzer, parse_aspect
 from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
@@ -37,6 +37,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     analyzer = make_analyzer(args.exercise, args.target, args.load_kg)  # unknown exercise fails before any I/O
     if not args.input.exists():
         raise InputError(f"{args.input}: no such file")
+    check_outputs([args.input], [("--jsonl", args.jsonl), ("--summary-json", args.summary_json),
+                                 ("--video-out", args.video_out)])
     pipeline = Pipeline(analyzer)
     with ExitStack() as stack:
         items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,

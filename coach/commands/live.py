@@ -15,7 +15,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from coach.commands._common import add_exercise_arg, add_model_arg, info, make_analyzer
+from coach.commands._common import add_exercise_arg, add_model_arg, camera_index, check_outputs, info, make_analyzer
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_exercise_arg(p)
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=int, default=None, metavar="N", help="camera index (default 0)")
+    src.add_argument("--camera", type=camera_index, default=None, metavar="N", help="camera index (default 0)")
     src.add_argument("--source", type=Path, default=None, metavar="VIDEO",
                      help="use a video file instead of the camera")
     p.add_argument("--realtime", action="store_true",
@@ -83,6 +83,8 @@ def cmd_live(args: argparse.Namespace) -> int:
     analyzer = make_analyzer(args.exercise, args.target, args.load_kg)  # unknown exercise fails before any I/O
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
+    check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
+                                  ("--summary-json", args.summary_json)])
     exercise = getattr(analyzer, "name", args.exercise)
     planned = analyzer.summary()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coach.commands._common import add_model_arg, info
+from coach.commands._common import add_model_arg, camera_index, check_outputs, info
 from coach.errors import UsageError
 from coach.posetrack import PoseTrackWriter
 from coach.progress import Progress
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="Run the pose model on a camera or a video and save the landmarks as CSV.")
     p.add_argument("--out", "-o", type=Path, required=True, metavar="CSV", help="pose-track CSV to write")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=int, default=None, metavar="N", help="camera index (default 0)")
+    src.add_argument("--camera", type=camera_index, default=None, metavar="N", help="camera index (default 0)")
     src.add_argument("--source", type=Path, default=None, metavar="VIDEO", help="read a video file instead")
     p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds")
     p.add_argument("--no-world", action="store_true", help="leave out the world (metric) columns")
@@ -32,6 +32,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
+    check_outputs([args.source], [("--out", args.out)])
     source: VideoSource | WebcamSource
     if args.source is not None:
         source = VideoSource(args.source)

@@ -91,6 +91,22 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DB_SUFFIXES = frozenset({".db", ".sqlite", ".sqlite3", ".db3", ""})
+"""Only files that are, or are named like, databases are moved aside as
+corrupt; anything else (a pose track passed to --db by mistake) is left
+alone with an error."""
+
+
+def _looks_like_a_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError:
+        return False
+    return head == SQLITE_MAGIC or path.suffix.lower() in DB_SUFFIXES
+
+
 def _move_aside(path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
@@ -133,6 +149,11 @@ def open_store(path: str | Path, *, notify: Notify | None = None, mark_stale: bo
         except sqlite3.DatabaseError as exc:
             if not is_corrupt_error(exc):
                 raise
+            if not _looks_like_a_database(p):
+                raise StoreError(
+                    f"{label} is not a coach database (not SQLite); it was left untouched - "
+                    "give --db a .db file"
+                ) from None
             moved = _move_aside(p)
             notices.append(
                 f"the database {label} was unreadable ({exc}); moved it to {moved.name} and started a new one"
