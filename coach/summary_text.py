@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from coach.exercise import SetSummary
 
 
@@ -22,6 +24,9 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
         if s.target:
             head += f" of {s.target:g}"
     lines.append(head)
+    if s.score_formula:
+        formula = s.score_formula.removeprefix("score = ").removeprefix("score=")
+        lines.append(textwrap.fill(formula, width=100, initial_indent="  how scored: ", subsequent_indent="    "))
     counts = s.fault_counts()
     if counts:
         lines.append("  faults: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))

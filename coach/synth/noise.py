@@ -257,6 +257,7 @@ def apply_noise(
 
     jitter_cap = 0.3 * dt
     t_noisy = t_clean + np.clip(rng.normal(0.0, cfg.t_jitter_sd_s, n), -jitter_cap, jitter_cap)
+    t_noisy[0] = t_clean[0]  # the track starts exactly at its start time (never before 0)
     keep = rng.random(n) >= cfg.drop_prob
     keep[0] = True
     kept = np.flatnonzero(keep).astype(np.int64)
