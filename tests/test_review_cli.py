@@ -86,7 +86,7 @@ def test_errors_are_one_line(run_coach: RunCoach, tracks: dict[str, Path], tmp_p
     assert "no sessions recorded yet" in run_coach("history").stdout
     _analyze(run_coach, tracks["clean"], tmp_path)
     assert "no session 42" in _one_line_error(run_coach("show", "42"), 6)
-    assert "must be a number" in _one_line_error(run_coach("show", "first"), 6)
+    assert "must be a number" in _one_line_error(run_coach("show", "first"), 2)  # a usage error
     _one_line_error(run_coach("export"), 2)
     _one_line_error(run_coach("export", "1", "--all"), 2)
     blocker = tmp_path / "not-a-dir"

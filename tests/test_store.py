@@ -458,7 +458,7 @@ def test_history_filters_and_session_references(db: Path) -> None:
         assert resolve_session(store.conn, str(r1.session_id)) == r1.session_id
         with pytest.raises(StoreError, match="no session 999"):
             resolve_session(store.conn, "999")
-        with pytest.raises(StoreError, match="must be a number"):
+        with pytest.raises(UsageError, match="must be a number"):
             resolve_session(store.conn, "yesterday's")
         assert select_sessions(store.conn, last=1) == [r2.session_id]
 

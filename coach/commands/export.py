@@ -37,8 +37,10 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if (args.session is None) == (not args.all):
+    if args.session is not None and args.all:
         raise UsageError("give a SESSION (an id or 'last') or --all, not both")
+    if args.session is None and not args.all:
+        raise UsageError("say what to export: a SESSION (an id or 'last') or --all")
     fmt = _format(args)
     store = open_review_store(args)
     if store is None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from coach.errors import StoreError
+from coach.errors import StoreError, UsageError
 from coach.store.rows import (
     FaultRow,
     HistoryRow,
@@ -92,7 +92,7 @@ def resolve_session(conn: sqlite3.Connection, ref: str, label: str = "the databa
                 raise StoreError(f"no sessions recorded yet in {label}")
             return sid
         if not text.lstrip("#").isdigit():
-            raise StoreError(f"session must be a number from `coach history` or 'last', got {ref!r}")
+            raise UsageError(f"session must be a number from `coach history` or 'last', got {ref!r}")
         sid = int(text.lstrip("#"))
         if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
             raise StoreError(f"no session {sid} in {label}; `coach history` lists the sessions")
