@@ -50,15 +50,19 @@ def describe(name: str) -> str:
     return _DESCRIPTIONS.get(name, "")
 
 
+def canonical_name(name: str) -> str:
+    """The registered name for ``name`` (case and ``-``/``_`` forgiven);
+    unknown names raise :class:`UnknownExerciseError` listing the valid ones."""
+    _load_builtin()
+    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else name
+    if not isinstance(key, str) or key not in _REGISTRY:
+        valid = ", ".join(sorted(_REGISTRY)) or "(none registered)"
+        raise UnknownExerciseError(f"unknown exercise {name!r}; choose one of: {valid}")
+    return key
+
+
 def get_exercise(name: str, **options: Any) -> ExerciseAnalyzer:
     """A new analyzer for ``name``; keyword options go to its factory
     (``config=...``, ``target=...``). Unknown names raise
     :class:`UnknownExerciseError` listing the valid ones."""
-    _load_builtin()
-    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else name
-    try:
-        factory = _REGISTRY[key]
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(_REGISTRY)) or "(none registered)"
-        raise UnknownExerciseError(f"unknown exercise {name!r}; choose one of: {valid}") from None
-    return factory(**options)
+    return _REGISTRY[canonical_name(name)](**options)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from coach.errors import InputError, UsageError
 from coach.exercise import ExerciseAnalyzer
-from coach.registry import exercise_names, get_exercise
+from coach.registry import canonical_name, exercise_names, get_exercise
 
 MAX_LOAD_KG = 500.0
 """A sanity bound for --load-kg (far above anything lifted by hand)."""
@@ -40,9 +40,9 @@ def make_analyzer(name: str, target: float | None, load_kg: float | None = None)
     if load_kg is not None:
         if not (math.isfinite(load_kg) and 0 < load_kg <= MAX_LOAD_KG):
             raise UsageError(f"--load-kg must be between 0 and {MAX_LOAD_KG:g}, got {load_kg:g}")
-        analyzer = get_exercise(name, **options)
-        if analyzer.name != "lift":
-            raise UsageError(f"--load-kg applies to the lift exercise only, not {analyzer.name}")
+        exercise = canonical_name(name)
+        if exercise != "lift":
+            raise UsageError(f"--load-kg applies to the lift exercise only, not {exercise}")
         options["load_kg"] = load_kg
     return get_exercise(name, **options)
 
@@ -67,16 +67,23 @@ def parse_aspect(text: str) -> float:
     return value
 
 
-def camera_index(text: str) -> int:
-    """argparse type for ``--camera``: a non-negative integer (OpenCV
-    crashes on some negative indexes instead of failing)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a camera index: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"camera index must be 0 or more, got {value}")
-    return value
+def non_negative_int(what: str) -> Callable[[str], int]:
+    """argparse type: a whole number >= 0, with ``what`` named in the error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"the {what} must be 0 or more, got {value}")
+        return value
+
+    return parse
+
+
+camera_index = non_negative_int("camera index")
+"""``--camera``: OpenCV crashes on some negative indexes instead of failing."""
 
 
 def _same_file(a: Path, b: Path) -> bool:
