@@ -1,9 +1,20 @@
-"""Pure geometry on landmark coordinates (numpy, no state, no I/O).
+"""Scalar geometry: pure functions on points given as plain floats.
 
-Conventions: 2D points are image coordinates with y pointing *down*
-(aspect-corrected, see :attr:`PoseFrame.points`); 3D points are any metric
-frame. Every function returns ``nan`` when an input is not finite, so callers
-check visibility first and never get an exception from missing data.
+The one geometry module of coach. Conventions everywhere:
+
+* 2D points are image coordinates with **x scaled by the image aspect**
+  (so x and y are in the same unit, image heights) and **y pointing down**;
+  3D points are MediaPipe world coordinates in metres, also y down;
+* angles are degrees;
+* every function returns ``nan`` for unusable input (a degenerate segment,
+  a non-finite coordinate) instead of raising, so a missing landmark never
+  breaks an analyzer: callers check visibility first.
+
+Plain Python floats rather than numpy on purpose: analyzers call these a few
+dozen times per frame, and numpy's per-call overhead on two-element arrays
+would cost more than the arithmetic (the analysis budget is ~0.3 ms/frame).
+Functions that take :data:`Point` use the first two coordinates; functions
+that take :data:`PointND` work in 2D or 3D.
 """
 
 from __future__ import annotations
@@ -11,179 +22,128 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
-from coach.landmarks import SIDES, Landmark, Side, sided
-from coach.pose import PoseFrame
-
-FloatArray = NDArray[np.float64]
+Point = tuple[float, float]
+PointND = Sequence[float]
+NAN = math.nan
 
 
-def _vec(p: ArrayLike) -> FloatArray:
-    return np.asarray(p, dtype=np.float64)
+def finite(*values: float) -> bool:
+    """True when every value is a finite number."""
+    return all(math.isfinite(v) for v in values)
 
 
-def distance(a: ArrayLike, b: ArrayLike) -> float:
-    """Euclidean distance (2D or 3D)."""
-    return float(np.linalg.norm(_vec(a) - _vec(b)))
+def dist(a: Point, b: Point) -> float:
+    """Distance between two 2D points (the image plane)."""
+    return math.hypot(a[0] - b[0], a[1] - b[1])
 
 
-def midpoint(a: ArrayLike, b: ArrayLike) -> FloatArray:
-    return (_vec(a) + _vec(b)) / 2.0
-
-
-def joint_angle(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> float:
-    """Angle ABC at vertex ``b`` in degrees, 0..180 (2D or 3D).
-
-    180 means A, B, C are in a straight line (a straight knee); smaller means
-    more flexed. Degenerate (zero-length) segments give ``nan``.
-    """
-    ba = _vec(a) - _vec(b)
-    bc = _vec(c) - _vec(b)
-    nba = float(np.linalg.norm(ba))
-    nbc = float(np.linalg.norm(bc))
-    if not (nba > 1e-12 and nbc > 1e-12):
-        return math.nan
-    cos = float(np.dot(ba, bc)) / (nba * nbc)
+def angle_deg(a: Point, b: Point, c: Point) -> float:
+    """Angle ABC at ``b`` in degrees (0..180); 180 = straight."""
+    ux, uy = a[0] - b[0], a[1] - b[1]
+    vx, vy = c[0] - b[0], c[1] - b[1]
+    nu = math.hypot(ux, uy)
+    nv = math.hypot(vx, vy)
+    if not (nu > 1e-9 and nv > 1e-9):
+        return NAN
+    cos = (ux * vx + uy * vy) / (nu * nv)
     return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
-def flexion(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> float:
-    """Flexion at ``b`` = 180 - joint angle: 0 for a straight joint."""
-    return 180.0 - joint_angle(a, b, c)
+def offset_below(p: Point, a: Point, b: Point) -> float:
+    """Signed distance of ``p`` from the line a-b, positive when ``p`` is
+    below it in the image."""
+    ax, ay, bx, by = a[0], a[1], b[0], b[1]
+    if bx < ax:
+        ax, ay, bx, by = bx, by, ax, ay
+    dx, dy = bx - ax, by - ay
+    n = math.hypot(dx, dy)
+    if not n > 1e-9:
+        return NAN
+    return (dx * (p[1] - ay) - dy * (p[0] - ax)) / n
 
 
-def inclination_from_vertical(lower: ArrayLike, upper: ArrayLike) -> float:
-    """Angle in degrees (0..180) between the 2D segment lower->upper and
-    straight up in the image. 0 = upright, 90 = horizontal, 180 = upside down.
-    """
-    d = _vec(upper) - _vec(lower)
-    n = float(np.hypot(d[0], d[1]))
-    if not n > 1e-12:
-        return math.nan
-    # "up" in image coordinates is -y
-    cos = float(-d[1]) / n
-    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+def incline_from_horizontal(a: Point, b: Point) -> float:
+    """Acute angle (0..90) between segment a-b and the image horizontal."""
+    dx, dy = abs(b[0] - a[0]), abs(b[1] - a[1])
+    if not (dx + dy) > 1e-9:
+        return NAN
+    return math.degrees(math.atan2(dy, dx))
 
 
-def inclination_from_horizontal(a: ArrayLike, b: ArrayLike) -> float:
-    """Acute angle in degrees (0..90) between the 2D segment a-b and the
-    image horizontal. 0 = level, 90 = vertical."""
-    d = _vec(b) - _vec(a)
-    if not float(np.hypot(d[0], d[1])) > 1e-12:
-        return math.nan
-    return math.degrees(math.atan2(abs(float(d[1])), abs(float(d[0]))))
+def bend_deg(a: Point, b: Point, c: Point) -> float:
+    """How far the chain a-b-c is bent at ``b``, signed: ``180 - angle``,
+    positive when ``b`` lies above the line a-c in the image, negative when
+    below. 0 = straight. Camera-facing independent."""
+    ang = angle_deg(a, b, c)
+    off = offset_below(b, a, c)
+    if not finite(ang, off):
+        return NAN
+    dev = 180.0 - ang
+    return dev if off <= 0.0 else -dev
 
 
-def offset_below_line(p: ArrayLike, a: ArrayLike, b: ArrayLike) -> float:
-    """Signed perpendicular distance of 2D point ``p`` from the line a-b,
-    positive when ``p`` lies *below* the line in the image (y down).
-
-    Meant for near-horizontal lines (a plank's shoulder-ankle line, a
-    bridge's shoulder-knee line); the sign does not depend on which way the
-    person faces.
-    """
-    pa, pb, pp = _vec(a), _vec(b), _vec(p)
-    if pb[0] < pa[0]:
-        pa, pb = pb, pa
-    d = pb - pa
-    n = float(np.hypot(d[0], d[1]))
-    if not n > 1e-12:
-        return math.nan
-    cross = d[0] * (pp[1] - pa[1]) - d[1] * (pp[0] - pa[0])
-    return float(cross) / n
-
-
-def line_angle(a1: ArrayLike, a2: ArrayLike, b1: ArrayLike, b2: ArrayLike) -> float:
-    """Unsigned angle in degrees (0..90) between the lines a1-a2 and b1-b2,
-    ignoring direction. Used for shoulder-line against hip-line twist."""
-    u = _vec(a2) - _vec(a1)
-    v = _vec(b2) - _vec(b1)
-    nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
-    if not (nu > 1e-12 and nv > 1e-12):
-        return math.nan
-    cos = abs(float(np.dot(u, v))) / (nu * nv)
-    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+def elevation_deg(p: Point, origin: Point, base: Point) -> float:
+    """Angle of ``origin -> p`` against the direction ``base -> origin``
+    (the segment continued), positive when ``p`` is above that line in the
+    image. E.g. the ear against the hip->shoulder line: 0 = head in line with
+    the trunk, + = raised towards the ceiling, - = dropped."""
+    dx, dy = origin[0] - base[0], origin[1] - base[1]
+    n = math.hypot(dx, dy)
+    if not n > 1e-9:
+        return NAN
+    ux, uy = dx / n, dy / n
+    ex, ey = p[0] - origin[0], p[1] - origin[1]
+    along = ex * ux + ey * uy
+    up = -offset_below(p, base, origin)
+    if not finite(along, up):
+        return NAN
+    return math.degrees(math.atan2(up, along))
 
 
-def horizontal_twist(
-    l_shoulder: ArrayLike, r_shoulder: ArrayLike, l_hip: ArrayLike, r_hip: ArrayLike
-) -> float:
-    """Twist in degrees between the shoulder line and the hip line projected
-    on the horizontal plane of a y-up-or-down metric frame (x, z kept).
-
-    Signed: positive when the shoulders are rotated counter-clockwise seen
-    from above relative to the hips. Returns a value in (-180, 180].
-    """
-    s = _vec(r_shoulder) - _vec(l_shoulder)
-    h = _vec(r_hip) - _vec(l_hip)
-    a_s = math.atan2(float(s[2]), float(s[0]))
-    a_h = math.atan2(float(h[2]), float(h[0]))
-    if not (math.isfinite(a_s) and math.isfinite(a_h)):
-        return math.nan
-    d = math.degrees(a_s - a_h)
-    while d <= -180.0:
-        d += 360.0
-    while d > 180.0:
-        d -= 360.0
-    return d
+def clamp(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
 
 
-def normalised(length: float, scale: float) -> float:
-    """``length / scale`` or nan when the scale is unusable."""
-    if not (math.isfinite(length) and math.isfinite(scale) and scale > 1e-9):
-        return math.nan
-    return length / scale
+def point_ok(p: PointND) -> bool:
+    return all(math.isfinite(v) for v in p)
 
 
-def trunk_length(frame: PoseFrame, side: Side | None = None) -> float:
-    """Shoulder-to-hip length in image-height units (per side, or between
-    the shoulder and hip midpoints). The body-size unit for normalising
-    distances: it does not change when a limb bends."""
-    pts = frame.points
-    if side is None:
-        sh = midpoint(pts[Landmark.LEFT_SHOULDER], pts[Landmark.RIGHT_SHOULDER])
-        hp = midpoint(pts[Landmark.LEFT_HIP], pts[Landmark.RIGHT_HIP])
-        return distance(sh, hp)
-    return distance(pts[sided(side, "shoulder")], pts[sided(side, "hip")])
+def mid(a: PointND, b: PointND) -> tuple[float, ...]:
+    """Midpoint of two points (same dimension)."""
+    return tuple((x + y) / 2.0 for x, y in zip(a, b, strict=True))
 
 
-SIDE_KEY_JOINTS: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle")
+def distance(a: PointND, b: PointND) -> float:
+    """Euclidean distance (2D or 3D); nan if a coordinate is unknown."""
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)))
 
 
-def side_score(frame: PoseFrame, side: Side, joints: Sequence[str] = SIDE_KEY_JOINTS) -> float:
-    """How well one body side is seen: mean visibility of its key joints,
-    plus a small bonus when it is nearer the camera (smaller MediaPipe z)."""
-    idx = [int(sided(side, j)) for j in joints]
-    other = [int(sided("right" if side == "left" else "left", j)) for j in joints]
-    vis = float(np.mean(frame.visibility[idx]))
-    dz = float(np.mean(frame.z[other]) - np.mean(frame.z[idx]))  # > 0: this side nearer
-    return vis + 0.1 * float(np.tanh(4.0 * dz))
+def flexion_deg(a: PointND, b: PointND, c: PointND) -> float:
+    """Flexion at ``b`` in degrees: 180 minus the angle ABC, so 0 is a
+    straight joint and larger is more bent. nan for a degenerate segment."""
+    u = [x - y for x, y in zip(a, b, strict=True)]
+    v = [x - y for x, y in zip(c, b, strict=True)]
+    nu = math.sqrt(sum(x * x for x in u))
+    nv = math.sqrt(sum(x * x for x in v))
+    if not (nu > 1e-9 and nv > 1e-9):
+        return NAN
+    cos = sum(x * y for x, y in zip(u, v, strict=True)) / (nu * nv)
+    return 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
-def choose_side(frame: PoseFrame, joints: Sequence[str] = SIDE_KEY_JOINTS) -> Side:
-    """The body side nearer the camera, judged by visibility and z.
+def inclination_deg(lower: PointND, upper: PointND) -> float:
+    """Angle in degrees (0..180) between the segment lower->upper and
+    straight up (-y), in 2D or 3D. 0 = upright, 90 = horizontal."""
+    d = [x - y for x, y in zip(upper, lower, strict=True)]
+    n = math.sqrt(sum(x * x for x in d))
+    if not n > 1e-9:
+        return NAN
+    return math.degrees(math.acos(max(-1.0, min(1.0, -d[1] / n))))
 
-    In a side view the far limbs are occluded and MediaPipe guesses them
-    (FACTS.md: far hip/knee visibility 0.05-0.35), so analyzers judge from
-    the side this returns.
-    """
-    scores = {s: side_score(frame, s, joints) for s in SIDES}
-    return "left" if scores["left"] >= scores["right"] else "right"
 
-
-def facing_sign(frame: PoseFrame, side: Side) -> float:
-    """+1 if the body's front (nose) points to image +x of the hips, else -1.
-    Used to tell "in front of" from "behind" in a side view."""
-    pts = frame.points
-    nose = pts[Landmark.NOSE]
-    hip = pts[sided(side, "hip")]
-    toe = pts[sided(side, "foot_index")]
-    heel = pts[sided(side, "heel")]
-    # feet point forward; fall back to the nose when the feet are unknown
-    d = float(toe[0] - heel[0])
-    if math.isfinite(d) and abs(d) > 1e-3:
-        return 1.0 if d > 0 else -1.0
-    d = float(nose[0] - hip[0])
-    return 1.0 if (math.isfinite(d) and d >= 0) else -1.0
+def horizontal_distance(a: PointND, b: PointND) -> float:
+    """Horizontal distance: |dx| in 2D (the sagittal plane of a side view),
+    the floor-plane distance hypot(dx, dz) in 3D (y is vertical)."""
+    if len(a) >= 3 and len(b) >= 3:
+        return math.hypot(a[0] - b[0], a[2] - b[2])
+    return abs(a[0] - b[0])

@@ -18,63 +18,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from coach.geometry import NAN, finite
+
 Point = Sequence[float]
-NAN = math.nan
-
-
-def finite(*values: float) -> bool:
-    """True when every value is a finite number."""
-    return all(math.isfinite(v) for v in values)
-
-
-def point_ok(p: Point) -> bool:
-    return all(math.isfinite(v) for v in p)
-
-
-def mid(a: Point, b: Point) -> tuple[float, ...]:
-    """Midpoint of two points (same dimension)."""
-    return tuple((x + y) / 2.0 for x, y in zip(a, b, strict=True))
-
-
-def dist(a: Point, b: Point) -> float:
-    """Euclidean distance (2D or 3D); nan if a coordinate is unknown."""
-    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)))
-
-
-def flexion_deg(a: Point, b: Point, c: Point) -> float:
-    """Flexion at ``b`` in degrees: 180 minus the angle ABC, so 0 is a
-    straight joint and larger is more bent. nan for a degenerate segment."""
-    u = [x - y for x, y in zip(a, b, strict=True)]
-    v = [x - y for x, y in zip(c, b, strict=True)]
-    nu = math.sqrt(sum(x * x for x in u))
-    nv = math.sqrt(sum(x * x for x in v))
-    if not (nu > 1e-9 and nv > 1e-9):
-        return NAN
-    cos = sum(x * y for x, y in zip(u, v, strict=True)) / (nu * nv)
-    return 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos))))
-
-
-def inclination_deg(lower: Point, upper: Point) -> float:
-    """Angle in degrees (0..180) between the segment lower->upper and
-    straight up (-y), in 2D or 3D. 0 = upright, 90 = horizontal."""
-    d = [x - y for x, y in zip(upper, lower, strict=True)]
-    n = math.sqrt(sum(x * x for x in d))
-    if not n > 1e-9:
-        return NAN
-    return math.degrees(math.acos(max(-1.0, min(1.0, -d[1] / n))))
-
-
-def height_above(p: Point, ref: Point) -> float:
-    """How far ``p`` is above ``ref`` (y down, so ref.y - p.y)."""
-    return ref[1] - p[1]
-
-
-def horizontal_distance(a: Point, b: Point) -> float:
-    """Horizontal distance: |dx| in 2D (the sagittal plane of a side view),
-    the floor-plane distance hypot(dx, dz) in 3D (y is vertical)."""
-    if len(a) >= 3 and len(b) >= 3:
-        return math.hypot(a[0] - b[0], a[2] - b[2])
-    return abs(a[0] - b[0])
 
 
 def hip_knee_ratio(hip_flexion: float, knee_flexion: float, knee_floor_deg: float) -> float:

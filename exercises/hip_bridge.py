@@ -57,25 +57,17 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from coach.debounce import Hysteresis
 from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
+from coach.geometry import angle_deg, bend_deg, clamp, dist, incline_from_horizontal
 from coach.landmarks import Landmark, Side, sided
 from coach.registry import register
-from exercises._floor import (
-    FloorAnalyzer,
-    FloorConfig,
-    Judgement,
-    Latch,
-    Median,
-    PlateauTimer,
-    Stillness,
-    View,
-    angle_deg,
-    bend_deg,
-    clamp,
-    dist,
-    incline_from_horizontal,
-    set_score,
-)
+from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
+from exercises._filters import Median, Stillness
+from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
+from exercises._plateau import PlateauTimer
+from exercises._scoring import set_score
+from exercises._view import View
 
 HIPS_TOO_LOW = "hips_too_low"
 BACK_OVERARCHED = "back_overarched"
@@ -241,29 +233,37 @@ class _Rep:
     max_tilt: float = 0.0
 
 
-@register("hip_bridge", "hip bridge reps, side view: hip line at the top, foot placement; top hold time")
+SPEC = ExerciseSpec(
+    name="hip_bridge",
+    description="hip bridge reps, side or front view: hip extension at the top, arching, feet placement, level hips",
+    item_kind="rep",
+    unit="reps",
+    default_target=HipBridgeConfig.default_target_reps,
+    faults=(
+        # lumbar hyperextension at the top loads the facet joints: a safety fault
+        FaultSpec(BACK_OVERARCHED, "back over-arched", "Don't arch your back: lift with your glutes, ribs down",
+                  safety=True, joints=("hip",)),
+        FaultSpec(HIPS_TOO_LOW, "hips too low", "Lift your hips higher, in line with your knees", joints=("hip",)),
+        FaultSpec(HIPS_UNEVEN, "hips uneven", "Keep your hips level", joints=("left_hip", "right_hip")),
+        FaultSpec(FEET_TOO_FAR, "feet too far", "Walk your feet closer to your hips", joints=("knee", "ankle")),
+        FaultSpec(FEET_TOO_CLOSE, "feet too close", "Move your feet a little further from your hips",
+                  joints=("knee", "ankle")),
+    ),
+    metrics=(
+        MetricSpec("hip_bend", "hip bend (shoulder-hip-knee line)", "deg"),
+        MetricSpec("knee_angle", "knee angle", "deg"),
+    ),
+    color="#db2777",
+)
+
+
+@register(SPEC)
 class HipBridgeAnalyzer(FloorAnalyzer):
     """Hip bridge analyzer (streaming rep state machine)."""
 
     name: ClassVar[str] = "hip_bridge"
+    SPEC: ClassVar[ExerciseSpec] = SPEC
     KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "hip", "knee", "ankle")
-    PRIORITY: ClassVar[tuple[str, ...]] = (
-        NOT_VISIBLE, BACK_OVERARCHED, HIPS_TOO_LOW, HIPS_UNEVEN, FEET_TOO_FAR, FEET_TOO_CLOSE,
-    )
-    CUES: ClassVar[dict[str, str]] = {
-        BACK_OVERARCHED: "Don't arch your back: lift with your glutes, ribs down",
-        HIPS_TOO_LOW: "Lift your hips higher, in line with your knees",
-        HIPS_UNEVEN: "Keep your hips level",
-        FEET_TOO_FAR: "Walk your feet closer to your hips",
-        FEET_TOO_CLOSE: "Move your feet a little further from your hips",
-    }
-    FAULT_JOINTS: ClassVar[dict[str, tuple[str, ...]]] = {
-        BACK_OVERARCHED: ("hip",),
-        HIPS_TOO_LOW: ("hip",),
-        HIPS_UNEVEN: ("left_hip", "right_hip"),
-        FEET_TOO_FAR: ("knee", "ankle"),
-        FEET_TOO_CLOSE: ("knee", "ankle"),
-    }
     ALLOW_FRONT_VIEW: ClassVar[bool] = True
 
     def __init__(self, config: HipBridgeConfig | None = None, target: float | None = None) -> None:
@@ -280,17 +280,17 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._m_lying = Median(n)
         self._m_tilt = Median(n)
         self._m_front = Median(n)
-        self._lying = Latch(c.lying_on_deg, c.lying_off_deg, above=False)
-        self._bent = Latch(c.knees_bent_on_deg, c.knees_bent_off_deg, above=False)
-        self._far_top = Latch(c.feet_far_top_deg, c.feet_far_top_off_deg, above=True)
-        self._close_top = Latch(c.feet_close_top_deg, c.feet_close_top_off_deg, above=False)
-        self._far_rest = Latch(c.feet_far_rest_deg, c.feet_far_rest_off_deg, above=True)
-        self._close_rest = Latch(c.feet_close_rest_deg, c.feet_close_rest_off_deg, above=False)
+        self._lying = Hysteresis(c.lying_on_deg, c.lying_off_deg, rising=False)
+        self._bent = Hysteresis(c.knees_bent_on_deg, c.knees_bent_off_deg, rising=False)
+        self._far_top = Hysteresis(c.feet_far_top_deg, c.feet_far_top_off_deg, rising=True)
+        self._close_top = Hysteresis(c.feet_close_top_deg, c.feet_close_top_off_deg, rising=False)
+        self._far_rest = Hysteresis(c.feet_far_rest_deg, c.feet_far_rest_off_deg, rising=True)
+        self._close_rest = Hysteresis(c.feet_close_rest_deg, c.feet_close_rest_off_deg, rising=False)
         self._feet_from_top = False
         self._rest_knee_ref = math.nan
-        self._low = Latch(c.too_low_on_deg, c.too_low_off_deg, above=False)
-        self._arch = Latch(c.overarch_on_deg, c.overarch_off_deg, above=True)
-        self._uneven = Latch(c.uneven_on_deg, c.uneven_off_deg, above=True)
+        self._low = Hysteresis(c.too_low_on_deg, c.too_low_off_deg, rising=False)
+        self._arch = Hysteresis(c.overarch_on_deg, c.overarch_off_deg, rising=True)
+        self._uneven = Hysteresis(c.uneven_on_deg, c.uneven_off_deg, rising=True)
         self._still = Stillness(c.top_still_s, c.top_still_deg)
         self._phase = "setup"
         self._rest: float | None = None
@@ -616,7 +616,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         # (debounced) while it lasted - raw one-frame flags do not count
         events = [e for e in self._faults.events(t) if e.end >= rep.start and e.start <= t]
         codes = rep.faults | {e.code for e in events}
-        faults = tuple(code for code in self.PRIORITY if code in codes and code != NOT_VISIBLE)
+        faults = tuple(code for code in self.SPEC.priority if code in codes and code != NOT_VISIBLE)
         quality = 0.0 if faults else min(1.0, top_s / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
         measures: dict[str, float] = {"top_hold_s": top_s, "knee_angle": rep.knee_angle}
         if front:

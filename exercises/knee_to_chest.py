@@ -51,26 +51,17 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
+from coach.debounce import Hysteresis
 from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
+from coach.geometry import angle_deg, dist, elevation_deg, incline_from_horizontal, offset_below
 from coach.landmarks import SIDES, Landmark, Side, other_side, sided
 from coach.registry import register
-from exercises._floor import (
-    FloorAnalyzer,
-    FloorConfig,
-    Judgement,
-    Latch,
-    Median,
-    PlateauTimer,
-    Stillness,
-    TimedMedian,
-    View,
-    angle_deg,
-    dist,
-    elevation_deg,
-    incline_from_horizontal,
-    offset_below,
-    set_score,
-)
+from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
+from exercises._filters import Median, Stillness, TimedMedian
+from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
+from exercises._plateau import PlateauTimer
+from exercises._scoring import set_score
+from exercises._view import View
 
 KNEE_NOT_CLOSE = "knee_not_close"
 HEAD_LIFTED = "head_lifted"
@@ -207,24 +198,30 @@ class _Cycle:
         return next(iter(self.legs))
 
 
-@register("knee_to_chest", "knee-to-chest stretch, one knee or both, side view: hip flexion, head, other leg; "
-          "hold time per side")
+SPEC = ExerciseSpec(
+    name="knee_to_chest",
+    description="supine knee-to-chest stretch, side view: hip flexion, head down, other leg down; holds per side",
+    item_kind="hold",
+    unit="s",
+    default_target=KneeToChestConfig.default_target_s,
+    faults=(
+        FaultSpec(HEAD_LIFTED, "head lifted", "Rest your head on the floor", joints=("ear",)),
+        FaultSpec(OTHER_LEG_LIFTED, "other leg lifted", "Keep your other leg resting on the floor"),
+        FaultSpec(KNEE_NOT_CLOSE, "knee not close to the chest", "Pull your knee closer to your chest",
+                  joints=("knee", "hip")),
+    ),
+    metrics=(MetricSpec("hip_flexion", "hip flexion", "deg"),),
+    color="#0d9488",
+)
+
+
+@register(SPEC)
 class KneeToChestAnalyzer(FloorAnalyzer):
     """Knee-to-chest analyzer (streaming state machine, holds per side)."""
 
     name: ClassVar[str] = "knee_to_chest"
+    SPEC: ClassVar[ExerciseSpec] = SPEC
     KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "hip", "knee", "ankle")
-    PRIORITY: ClassVar[tuple[str, ...]] = (NOT_VISIBLE, HEAD_LIFTED, OTHER_LEG_LIFTED, KNEE_NOT_CLOSE)
-    CUES: ClassVar[dict[str, str]] = {
-        KNEE_NOT_CLOSE: "Pull your knee closer to your chest",
-        HEAD_LIFTED: "Rest your head on the floor",
-        OTHER_LEG_LIFTED: "Keep your other leg resting on the floor",
-    }
-    FAULT_JOINTS: ClassVar[dict[str, tuple[str, ...]]] = {
-        KNEE_NOT_CLOSE: ("knee", "hip"),
-        HEAD_LIFTED: ("ear",),
-        OTHER_LEG_LIFTED: (),
-    }
 
     def __init__(self, config: KneeToChestConfig | None = None, target: float | None = None) -> None:
         self.config = config or KneeToChestConfig()
@@ -240,11 +237,11 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         self._nose_offset = TimedMedian(c.nose_offset_window_s)
         self._m_other = Median(n)
         self._m_lying = Median(n)
-        self._pulled = {s: Latch(c.pull_on_deg, c.pull_off_deg, above=True) for s in SIDES}
-        self._lying = Latch(c.lying_on_deg, c.lying_off_deg, above=False)
-        self._close_fault = Latch(c.close_on_deg, c.close_off_deg, above=False)
-        self._head_fault = Latch(c.head_lift_on_deg, c.head_lift_off_deg, above=True)
-        self._other_fault = Latch(c.other_leg_on, c.other_leg_off, above=True)
+        self._pulled = {s: Hysteresis(c.pull_on_deg, c.pull_off_deg, rising=True) for s in SIDES}
+        self._lying = Hysteresis(c.lying_on_deg, c.lying_off_deg, rising=False)
+        self._close_fault = Hysteresis(c.close_on_deg, c.close_off_deg, rising=False)
+        self._head_fault = Hysteresis(c.head_lift_on_deg, c.head_lift_off_deg, rising=True)
+        self._other_fault = Hysteresis(c.other_leg_on, c.other_leg_off, rising=True)
         self._still = Stillness(c.hold_still_s, c.hold_still_deg)
         self._recent: dict[str, deque[tuple[float, float, bool]]] = {s: deque(maxlen=30) for s in SIDES}
         self._phase = "setup"
@@ -459,7 +456,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             if view.seen(lm, c.vis_off, c.frame_margin):
                 ear = elevation_deg(view.p(lm), sh, hp)
                 if math.isfinite(nose) and lm == sided(side, "ear"):
-                    self._nose_offset.push(self._t if self._t is not None else 0.0, nose - ear)
+                    self._nose_offset.push(self._clock.last if self._clock.last is not None else 0.0, nose - ear)
                 return ear
         offset = self._nose_offset.value
         return nose - (offset if math.isfinite(offset) else c.nose_ventral_deg)
@@ -487,7 +484,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         events = [e for e in self._faults.events(now) if e.code != NOT_VISIBLE
                   and e.end >= cyc.start and e.start <= now]
         codes = {e.code for e in events}
-        faults = tuple(code for code in self.PRIORITY if code in codes)
+        faults = tuple(code for code in self.SPEC.priority if code in codes)
         held = cyc.timer.good_s
         return RepRecord(
             index=index, kind="hold", start=start, end=end,
@@ -506,7 +503,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
 
     # -- summary ----------------------------------------------------------------------------
     def summary(self) -> SetSummary:
-        now = self._t if self._t is not None else 0.0
+        now = self._clock.last if self._clock.last is not None else 0.0
         items = list(self._records)
         cyc = self._cycle
         if cyc is not None and cyc.hold_start is not None and cyc.timer.time_s >= self.config.min_hold_s:

@@ -74,13 +74,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from coach import geometry as geo
 from coach.aspect import EVIDENCE_MIXED, SEGMENT_FRACS, AspectConfig, AspectEstimator
-from coach.debounce import FaultDebouncer, Hysteresis
+from coach.debounce import Hysteresis
 from coach.exercise import NOT_VISIBLE, FaultEvent, FrameVerdict, RepRecord, SetSummary
 from coach.landmarks import Landmark, Side, other_side, sided
 from coach.pose import PoseFrame
 from coach.registry import register
+from coach.spec import ExerciseSpec, FaultSpec, MetricSpec, OptionSpec
 from exercises import _lift_measures as m
+from exercises._base import AnalyzerBase, fault_landmarks
 
 KNEES_STRAIGHT = "knees_straight"
 BACK_ROUNDED = "back_rounded"
@@ -94,21 +97,42 @@ ASCENDING = "ascending"
 PHASES: tuple[str, ...] = (STANDING, DESCENDING, BOTTOM, ASCENDING)
 LIFT_PHASES = frozenset({DESCENDING, BOTTOM, ASCENDING})
 
-FAULT_PRIORITY: tuple[str, ...] = (TWISTING, KNEES_STRAIGHT, BACK_ROUNDED, LOAD_FAR)
-"""Safety first. Twisting under load (flexion plus axial rotation) is the
-most injurious combination for the lumbar discs, so it comes first. When a
-stoop lift shows both straight knees and a flexed trunk, "Bend your knees"
-is the correction that fixes both, so ``knees_straight`` precedes
-``back_rounded``. A far load raises the spinal moment but is the easiest to
-fix, so it comes last."""
+MAX_LOAD_KG = 500.0
+"""A sanity bound for ``load_kg`` (far above anything lifted by hand)."""
 
-CUES: dict[str, str] = {
-    TWISTING: "Turn with your feet",
-    KNEES_STRAIGHT: "Bend your knees",
-    BACK_ROUNDED: "Keep your back straight",
-    LOAD_FAR: "Keep the load close",
-    NOT_VISIBLE: "Step back so your whole body is in view",
-}
+SPEC = ExerciseSpec(
+    name="lift",
+    description="lifting a load from below knee height: squat vs stoop, back, load distance, twist",
+    item_kind="lift",
+    unit="lifts",
+    default_target=None,
+    # Priority: safety first. Twisting under load (flexion plus axial rotation)
+    # is the most injurious combination for the lumbar discs, so it comes first.
+    # When a stoop lift shows both straight knees and a flexed trunk, "Bend your
+    # knees" is the correction that fixes both, so knees_straight precedes
+    # back_rounded. A far load raises the spinal moment but is the easiest to
+    # fix, so it comes last. All four load the lower back: all are safety faults.
+    faults=(
+        FaultSpec(TWISTING, "twisting", "Turn with your feet", safety=True,
+                  joints=("left_shoulder", "right_shoulder", "left_hip", "right_hip")),
+        FaultSpec(KNEES_STRAIGHT, "knees straight (stooping)", "Bend your knees", safety=True, joints=("knee",)),
+        FaultSpec(BACK_ROUNDED, "back bent too far", "Keep your back straight", safety=True,
+                  joints=("shoulder", "hip")),
+        FaultSpec(LOAD_FAR, "load far from the body", "Keep the load close", safety=True,
+                  joints=("left_wrist", "right_wrist")),
+    ),
+    metrics=(
+        MetricSpec("trunk_flexion", "trunk flexion from vertical", "deg"),
+        MetricSpec("knee_flexion", "knee flexion", "deg"),
+    ),
+    color="#ea580c",
+    options=(OptionSpec("load_kg", "--load-kg", "weight of the load in kg, for the NIOSH-style lifting index "
+                        "(lift only; not needed for the posture checks)", "KG", 0.0, MAX_LOAD_KG),),
+    praise=("good lift", "nice and close", "well done"),
+    not_visible_cue="Step back so your whole body is in view",
+)
+FAULT_PRIORITY: tuple[str, ...] = SPEC.fault_codes
+
 BRACE_CUE = "Brace your core"
 
 LIFT_TYPE_CODES: dict[str, float] = {"squat": 0.0, "semi-squat": 1.0, "stoop": 2.0, "unknown": math.nan}
@@ -378,6 +402,10 @@ class LiftConfig:
     never flips a verdict; ~8 frames at 30 fps)."""
     fault_off_s: float = 0.5
     """A reported fault must be absent this long to clear."""
+    not_visible_on_s: float = 0.0
+    """``not_visible`` is reported on the first unseen frame: the lift state
+    machine already rides out short losses (``lost_reset_s``), so the
+    verdict says at once that a frame was not judged."""
     not_visible_off_s: float = 0.3
     """Not-visible flicker shorter than this is merged into one episode."""
 
@@ -493,7 +521,7 @@ class _Frame:
         return cls(pts, frame.visibility.tolist(), frame.z.tolist(), world, a)
 
     def seen(self, lm: Landmark, threshold: float) -> bool:
-        return self.vis[lm] >= threshold and m.point_ok(self.pts[lm])
+        return self.vis[lm] >= threshold and geo.point_ok(self.pts[lm])
 
 
 def _side_score(f: _Frame, side: Side) -> float:
@@ -604,11 +632,12 @@ def _quantile(values: list[float], q: float) -> float:
     return vals[min(len(vals) - 1, max(0, round(q * (len(vals) - 1))))]
 
 
-@register("lift", "lifting a load from below knee height: squat vs stoop, back, load distance, twist")
-class LiftAnalyzer:
+@register(SPEC)
+class LiftAnalyzer(AnalyzerBase):
     """Streaming lift coach (see the module docstring)."""
 
     name: ClassVar[str] = "lift"
+    SPEC: ClassVar[ExerciseSpec] = SPEC
 
     def __init__(
         self, config: LiftConfig | None = None, target: float | None = None, load_kg: float | None = None
@@ -621,20 +650,20 @@ class LiftAnalyzer:
         self.target = target
         self.load_kg = load_kg
         c = self.config
-        self._faults = FaultDebouncer(c.fault_on_s, c.fault_off_s, FAULT_PRIORITY)
-        self._nv = FaultDebouncer(0.0, c.not_visible_off_s, (NOT_VISIBLE,))
+        super().__init__(c)
         self._h_knee = Hysteresis(c.stoop_knee_max_deg, c.stoop_knee_off_deg, rising=False)
         self._h_stoop_trunk = Hysteresis(c.stoop_trunk_deg, c.stoop_trunk_off_deg)
         self._h_trunk = Hysteresis(c.trunk_flexion_max_deg, c.trunk_flexion_off_deg)
         self._h_far = Hysteresis(c.load_far_h_frac, c.load_far_off_h_frac)
         self._h_twist = Hysteresis(c.twist_max_deg, c.twist_off_deg)
         self._h_twist_proxy = Hysteresis(c.twist_proxy_deg, c.twist_proxy_off_deg)
-        self.reset()
+        self._reset_state()
 
     # -- protocol ----------------------------------------------------------------
-    def reset(self) -> None:
-        self._faults.reset()
-        self._nv.reset()
+    def _gap_s(self) -> float:
+        return self.config.max_frame_gap_s
+
+    def _reset_state(self) -> None:
         for h in (self._h_knee, self._h_stoop_trunk, self._h_trunk, self._h_far, self._h_twist,
                   self._h_twist_proxy):
             h.reset()
@@ -647,11 +676,7 @@ class LiftAnalyzer:
         self._side: Side = "left"
         self._view = VIEW_UNKNOWN
         self._view_counts: dict[str, int] = {}
-        self._last_t: float | None = None
-        self._first_t: float | None = None
         self._last_visible_t: float | None = None
-        self._frames = 0
-        self._visible_frames = 0
         self._anchor: tuple[float, float] | None = None
         self._jump_run: list[tuple[float, float]] = []
         self._carry_until = -math.inf
@@ -673,17 +698,8 @@ class LiftAnalyzer:
         self._rest_scale = math.nan  # 2D stature at the last rest (upright, hands down)
         self._was_still = False  # the feet were still on the previous judged frame
 
-    def update(self, frame: PoseFrame) -> FrameVerdict:
+    def _on_frame(self, frame: PoseFrame, t: float, dt: float) -> FrameVerdict:
         c = self.config
-        t = frame.t
-        self._frames += 1
-        if self._first_t is None:
-            self._first_t = t
-        if self._last_t is not None:
-            dt = t - self._last_t
-            if dt < 0.0 or dt > c.max_frame_gap_s:
-                self._discontinuity(t)
-        self._last_t = t
 
         f = _Frame.of(frame)
         side = self._choose_side(f)
@@ -697,7 +713,7 @@ class LiftAnalyzer:
         if c.guess_aspect and frame.aspect == 1.0:
             self._guess_aspect(f, side)
         meas = self._measure(f, side)
-        if not math.isfinite(meas.scale) or meas.scale <= 0 or not m.finite(meas.hand_h, meas.shoulder_h):
+        if not math.isfinite(meas.scale) or meas.scale <= 0 or not geo.finite(meas.hand_h, meas.shoulder_h):
             return self._not_visible(t, side)
         if self._is_jump(meas, t):
             return self._unjudged(t, side, ("tracking_jump",))
@@ -705,7 +721,7 @@ class LiftAnalyzer:
         self._filter(meas)
         meas.still = self._feet_still(meas, t)
         self._was_still = meas.still
-        self._visible_frames += 1
+        self._clock.mark_seen()
         self._last_visible_t = t
         self._nv.update(t, ())
         if meas.world_ok:
@@ -718,7 +734,7 @@ class LiftAnalyzer:
             self._track.faults.update(faults)
         self._view_counts[self._view] = self._view_counts.get(self._view, 0) + 1
 
-        cue: str | None = CUES.get(faults[0]) if faults else (BRACE_CUE if brace else None)
+        cue: str | None = SPEC.cue(faults[0]) if faults else (BRACE_CUE if brace else None)
         return FrameVerdict(
             t=t,
             phase=self._phase,
@@ -730,17 +746,17 @@ class LiftAnalyzer:
             side=side,
             metrics=self._metrics(meas),
             warnings=self._faults.pending(),
-            fault_joints=self._fault_joints(faults, side),
+            fault_joints=fault_landmarks(SPEC, faults, side),
         )
 
     def summary(self) -> SetSummary:
         c = self.config
-        now = self._last_t
+        now = self._clock.last
         events: list[FaultEvent] = list(self._faults.events(now)) + list(self._nv.events(now))
         events.sort(key=lambda e: (e.start, e.code))
         scores = [it.score for it in self._items]
         score = sum(scores) / len(scores) if scores else 0.0
-        duration = 0.0 if self._first_t is None or now is None else max(0.0, now - self._first_t)
+        duration = self.duration_s
         world = self._world_frames > 0
         assumptions = list(ASSUMPTIONS)
         if not world:
@@ -782,7 +798,7 @@ class LiftAnalyzer:
             target_unit="lifts",
             items=tuple(self._items),
             fault_events=tuple(events),
-            visible_fraction=(self._visible_frames / self._frames) if self._frames else 0.0,
+            visible_fraction=self.visible_fraction,
             extra=extra,
         )
 
@@ -806,7 +822,7 @@ class LiftAnalyzer:
         x, y = meas.feet_2d
         scale = meas.scale_img
         hist = self._hist_feet
-        if not m.finite(x, y, scale) or scale <= 0:
+        if not geo.finite(x, y, scale) or scale <= 0:
             hist.clear()
             return False
         while hist and (t - hist[0][0] > c.still_window_s or t < hist[0][0]):
@@ -885,7 +901,7 @@ class LiftAnalyzer:
         self._lost(t)
         return FrameVerdict(
             t=t, phase=self._phase, faults=faults or (NOT_VISIBLE,), reps=self._count, hold_s=0.0,
-            visible=False, cue=CUES[NOT_VISIBLE], side=side,
+            visible=False, cue=SPEC.cue(NOT_VISIBLE), side=side,
         )
 
     def _unjudged(self, t: float, side: Side, warnings: tuple[str, ...]) -> FrameVerdict:
@@ -905,10 +921,11 @@ class LiftAnalyzer:
         if last is not None and t - last > self.config.lost_reset_s:
             self._faults.clear_all(last)
 
-    def _discontinuity(self, t: float) -> None:
+    def _on_gap(self, t_last: float, t_now: float) -> None:
+        """Time jumped back or a gap longer than ``max_frame_gap_s``."""
         if self._track is not None:
-            self._abort(t)
-        self._faults.clear_all(self._last_t if self._last_t is not None else t)
+            self._abort(t_now)
+        self._faults.clear_all(t_last)
         self._base = _Baselines()  # stale after a gap: learn standing again
         self._clear_filters()
         self._anchor = None
@@ -926,7 +943,7 @@ class LiftAnalyzer:
         c = self.config
         p = meas.hip_2d
         scale = meas.scale_2d if math.isfinite(meas.scale_2d) else meas.scale
-        if not (m.finite(p[0], p[1], scale) and scale > 0):
+        if not (geo.finite(p[0], p[1], scale) and scale > 0):
             return False
         last_t = self._last_visible_t
         if self._anchor is None or last_t is None:
@@ -961,24 +978,24 @@ class LiftAnalyzer:
         ankles = [lm for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if f.seen(lm, th)]
 
         # 2D geometry used for view, scale and jumps (always available here)
-        seg2 = m.dist(P[sh], P[hp]) + m.dist(P[hp], P[kn]) + m.dist(P[kn], P[an])
+        seg2 = geo.distance(P[sh], P[hp]) + geo.distance(P[hp], P[kn]) + geo.distance(P[kn], P[an])
         # the other side's chain too when it is seen (front view): while
         # walking toward the camera the swinging leg foreshortens, the
         # standing leg does not
         o_sh, o_hp, o_kn, o_an = (sided(other_side(side), j) for j in ("shoulder", "hip", "knee", "ankle"))
         if all(f.seen(lm, th) for lm in (o_sh, o_hp, o_kn, o_an)):
-            seg_o = m.dist(P[o_sh], P[o_hp]) + m.dist(P[o_hp], P[o_kn]) + m.dist(P[o_kn], P[o_an])
+            seg_o = geo.distance(P[o_sh], P[o_hp]) + geo.distance(P[o_hp], P[o_kn]) + geo.distance(P[o_kn], P[o_an])
             if math.isfinite(seg_o):
                 seg2 = max(seg2, seg_o)
         out.hip_2d = (P[hp][0], P[hp][1])
-        fin = [P[lm] for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if m.point_ok(P[lm])]
+        fin = [P[lm] for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if geo.point_ok(P[lm])]
         if fin:
             out.feet_2d = (sum(p[0] for p in fin) / len(fin), sum(p[1] for p in fin) / len(fin))
         out.hips_seen = f.seen(_L.LEFT_HIP, th) and f.seen(_L.RIGHT_HIP, th)
         ls, rs, lh, rh = P[_L.LEFT_SHOULDER], P[_L.RIGHT_SHOULDER], P[_L.LEFT_HIP], P[_L.RIGHT_HIP]
         sw = abs(rs[0] - ls[0])
         hw = abs(rh[0] - lh[0])
-        if m.finite(sw, hw, seg2) and seg2 > 1e-9:
+        if geo.finite(sw, hw, seg2) and seg2 > 1e-9:
             out.width_2d = hw
             out.width_ratio = (sw + hw) / seg2
             if hw > 1e-9:
@@ -990,12 +1007,12 @@ class LiftAnalyzer:
         # and the world landmarks (metric 3D) are used when present
         W = f.world
         needed = (sh, hp, kn, an, *wrists, *ankles)
-        world_ok = W is not None and all(m.point_ok(W[lm]) for lm in needed)
-        world_trunk = W is not None and all(m.point_ok(W[lm]) for lm in _TRUNK4)
+        world_ok = W is not None and all(geo.point_ok(W[lm]) for lm in needed)
+        world_trunk = W is not None and all(geo.point_ok(W[lm]) for lm in _TRUNK4)
         Q: list[list[float]] = P
         if world_ok and W is not None:
             out.world_ok = True
-            segw = m.dist(W[sh], W[hp]) + m.dist(W[hp], W[kn]) + m.dist(W[kn], W[an])
+            segw = geo.distance(W[sh], W[hp]) + geo.distance(W[hp], W[kn]) + geo.distance(W[kn], W[an])
             out.stature_m = segw / c.segments_frac
             if world_trunk:
                 out.yaw = m.yaw_from_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], W[_L.LEFT_HIP],
@@ -1016,13 +1033,13 @@ class LiftAnalyzer:
         scale = out.scale
         if not (math.isfinite(scale) and scale > 1e-9) or not wrists or not ankles:
             return out
-        hand = Q[wrists[0]] if len(wrists) == 1 else m.mid(Q[wrists[0]], Q[wrists[1]])
-        ankle = Q[ankles[0]] if len(ankles) == 1 else m.mid(Q[ankles[0]], Q[ankles[1]])
-        shoulder: m.Point
-        hip: m.Point
+        hand = Q[wrists[0]] if len(wrists) == 1 else geo.mid(Q[wrists[0]], Q[wrists[1]])
+        ankle = Q[ankles[0]] if len(ankles) == 1 else geo.mid(Q[ankles[0]], Q[ankles[1]])
+        shoulder: geo.PointND
+        hip: geo.PointND
         if both_trunk:
-            shoulder = m.mid(Q[_L.LEFT_SHOULDER], Q[_L.RIGHT_SHOULDER])
-            hip = m.mid(Q[_L.LEFT_HIP], Q[_L.RIGHT_HIP])
+            shoulder = geo.mid(Q[_L.LEFT_SHOULDER], Q[_L.RIGHT_SHOULDER])
+            hip = geo.mid(Q[_L.LEFT_HIP], Q[_L.RIGHT_HIP])
         else:
             shoulder, hip = Q[sh], Q[hp]
         # vertical reference: the lower ankle (the one on the floor; the other
@@ -1044,21 +1061,21 @@ class LiftAnalyzer:
         view = self._view
         flexion_ok = use_world or view == VIEW_SIDE
         if flexion_ok:
-            trunk = m.inclination_deg(hip, shoulder)
+            trunk = geo.inclination_deg(hip, shoulder)
             fwd = self._forward_sign(f, Q, shoulder, hip)
             out.trunk = -trunk if fwd < 0 else trunk
             for s in ("left", "right"):
                 k = sided(s, "knee")
                 h, a = sided(s, "hip"), sided(s, "ankle")
-                val = m.flexion_deg(Q[h], Q[k], Q[a]) if all(f.seen(lm, th) for lm in (h, k, a)) else math.nan
+                val = geo.flexion_deg(Q[h], Q[k], Q[a]) if all(f.seen(lm, th) for lm in (h, k, a)) else math.nan
                 if s == "left":
                     out.knee_l = val
                 else:
                     out.knee_r = val
             out.knee = out.knee_l if side == "left" else out.knee_r
-            out.hip = m.flexion_deg(Q[sh], Q[hp], Q[kn])
+            out.hip = geo.flexion_deg(Q[sh], Q[hp], Q[kn])
             out.ratio = m.hip_knee_ratio(out.hip, out.knee, c.ratio_knee_floor_deg)
-            out.h_frac = m.horizontal_distance(hand, ankle) / scale
+            out.h_frac = geo.horizontal_distance(hand, ankle) / scale
             out.h_cm = out.h_frac * stature_cm
         trunk_seen = all(f.seen(lm, th) for lm in _TRUNK4)
         shoulders_seen = f.seen(_L.LEFT_SHOULDER, th) and f.seen(_L.RIGHT_SHOULDER, th)
@@ -1093,10 +1110,10 @@ class LiftAnalyzer:
             lh, rh = (p, mirrored) if side == "left" else (mirrored, p)
         return m.twist_world(W[_L.LEFT_SHOULDER], W[_L.RIGHT_SHOULDER], lh, rh)
 
-    def _forward_sign(self, f: _Frame, Q: list[list[float]], shoulder: m.Point, hip: m.Point) -> float:
+    def _forward_sign(self, f: _Frame, Q: list[list[float]], shoulder: geo.PointND, hip: geo.PointND) -> float:
         """+1 when the shoulders are in front of the hips (flexion), -1 when
         behind (extension), judged by where the nose points; 0 if unknown."""
-        if not f.seen(_L.NOSE, self.config.min_visibility) or not m.point_ok(Q[_L.NOSE]):
+        if not f.seen(_L.NOSE, self.config.min_visibility) or not geo.point_ok(Q[_L.NOSE]):
             return 0.0
         nose = Q[_L.NOSE]
         fx = nose[0] - shoulder[0]
@@ -1148,7 +1165,7 @@ class LiftAnalyzer:
         alpha = self._alpha(c.scale_tau_s)
         chain = meas.scale_2d
         warm = b.counts.get("width_k", 0) >= c.baseline_min_frames
-        if warm and self._view == VIEW_FRONT and meas.hips_seen and m.finite(b.width_k, meas.width_2d) \
+        if warm and self._view == VIEW_FRONT and meas.hips_seen and geo.finite(b.width_k, meas.width_2d) \
                 and b.width_k > 1e-9:
             by_width = meas.width_2d / b.width_k
             old = self._width_scale
@@ -1221,7 +1238,7 @@ class LiftAnalyzer:
         b = self._base
         if self._phase == STANDING:
             self._learn_baselines(meas, t)
-            if not m.finite(b.hand_h, b.shoulder_h):
+            if not geo.finite(b.hand_h, b.shoulder_h):
                 return False
             hand_drop = b.hand_h - meas.hand_s
             bent = (b.shoulder_h - meas.shoulder_s >= c.bend_shoulder_drop
@@ -1249,10 +1266,10 @@ class LiftAnalyzer:
         if t - tr.start > c.max_lift_s:
             self._abort(t)
             return False
-        moved = math.dist(meas.feet_2d, tr.feet0) if m.finite(*meas.feet_2d, *tr.feet0) else 0.0
+        moved = math.dist(meas.feet_2d, tr.feet0) if geo.finite(*meas.feet_2d, *tr.feet0) else 0.0
         by_width = math.isfinite(self._width_scale)
         size = self._width_scale if by_width else meas.scale_2d
-        grew = size / self._lift_scale if m.finite(size, self._lift_scale) and self._lift_scale > 0 else 1.0
+        grew = size / self._lift_scale if geo.finite(size, self._lift_scale) and self._lift_scale > 0 else 1.0
         # the segment chain legitimately shortens while bending (oblique
         # view), so without the hip width only growth is a sign of walking
         shrank = by_width and grew < 1.0 / c.size_moved_max
@@ -1453,20 +1470,6 @@ class LiftAnalyzer:
             self._h_twist.reset()
             self._h_twist_proxy.reset()
         return raw
-
-    @staticmethod
-    def _fault_joints(faults: tuple[str, ...], side: Side) -> tuple[Landmark, ...]:
-        joints: list[Landmark] = []
-        for code in faults:
-            if code == KNEES_STRAIGHT:
-                joints.append(sided(side, "knee"))
-            elif code == BACK_ROUNDED:
-                joints += [sided(side, "shoulder"), sided(side, "hip")]
-            elif code == LOAD_FAR:
-                joints += [_L.LEFT_WRIST, _L.RIGHT_WRIST]
-            elif code == TWISTING:
-                joints += [_L.LEFT_SHOULDER, _L.RIGHT_SHOULDER, _L.LEFT_HIP, _L.RIGHT_HIP]
-        return tuple(dict.fromkeys(joints))
 
     @staticmethod
     def _metrics(meas: _Measures) -> dict[str, float]:

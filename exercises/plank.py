@@ -49,27 +49,16 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from coach.debounce import HoldTimer
+from coach.debounce import HoldTimer, Hysteresis
 from coach.exercise import RepRecord, SetSummary
+from coach.geometry import angle_deg, bend_deg, dist, elevation_deg, finite, incline_from_horizontal, offset_below
 from coach.landmarks import Landmark, Side, other_side, sided
 from coach.registry import register
-from exercises._floor import (
-    FloorAnalyzer,
-    FloorConfig,
-    Judgement,
-    Latch,
-    Median,
-    Stillness,
-    View,
-    angle_deg,
-    bend_deg,
-    dist,
-    elevation_deg,
-    finite,
-    incline_from_horizontal,
-    offset_below,
-    set_score,
-)
+from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
+from exercises._filters import Median, Stillness
+from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
+from exercises._scoring import set_score
+from exercises._view import View
 
 HIPS_SAGGING = "hips_sagging"
 HIPS_PIKING = "hips_piking"
@@ -206,26 +195,38 @@ class _Episode:
     min_head: float = math.inf
 
 
-@register("plank", "forearm plank hold, side view: body line, elbows, head; good-form hold time")
+SPEC = ExerciseSpec(
+    name="plank",
+    description="forearm plank hold, side view: body line, elbows, head; good-form hold time",
+    item_kind="hold",
+    unit="s",
+    default_target=PlankConfig.default_target_s,
+    faults=(
+        # a sagging plank puts the lumbar spine in loaded extension: a safety fault
+        FaultSpec(HIPS_SAGGING, "hips sagging", "Lift your hips into a straight line", safety=True,
+                  joints=("hip",)),
+        FaultSpec(HIPS_PIKING, "hips too high", "Lower your hips into a straight line", joints=("hip",)),
+        FaultSpec(ELBOWS, "elbows not under shoulders", "Put your elbows under your shoulders",
+                  joints=("elbow", "shoulder")),
+        FaultSpec(HEAD_DROPPED, "head dropped", "Lift your head: neck long, in line with your back",
+                  joints=("ear",)),
+    ),
+    metrics=(
+        MetricSpec("body_angle", "body angle (shoulder-hip-ankle)", "deg"),
+        MetricSpec("hip_offset", "hip offset below the shoulder-ankle line", "trunk lengths"),
+    ),
+    color="#2563eb",
+)
+
+
+@register(SPEC)
 class PlankAnalyzer(FloorAnalyzer):
     """Forearm plank analyzer (streaming state machine)."""
 
     name: ClassVar[str] = "plank"
+    SPEC: ClassVar[ExerciseSpec] = SPEC
     KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "elbow", "hip", "ankle")
     SIDE_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "elbow", "hip", "knee", "ankle")
-    PRIORITY: ClassVar[tuple[str, ...]] = ("not_visible", HIPS_SAGGING, HIPS_PIKING, ELBOWS, HEAD_DROPPED)
-    CUES: ClassVar[dict[str, str]] = {
-        HIPS_SAGGING: "Lift your hips into a straight line",
-        HIPS_PIKING: "Lower your hips into a straight line",
-        ELBOWS: "Put your elbows under your shoulders",
-        HEAD_DROPPED: "Lift your head: neck long, in line with your back",
-    }
-    FAULT_JOINTS: ClassVar[dict[str, tuple[str, ...]]] = {
-        HIPS_SAGGING: ("hip",),
-        HIPS_PIKING: ("hip",),
-        ELBOWS: ("elbow", "shoulder"),
-        HEAD_DROPPED: ("ear",),
-    }
 
     def __init__(self, config: PlankConfig | None = None, target: float | None = None) -> None:
         self.config = config or PlankConfig()
@@ -242,13 +243,13 @@ class PlankAnalyzer(FloorAnalyzer):
         self._m_arm = Median(n)
         self._m_knee = Median(n)
         self._m_head = Median(n)
-        self._level = Latch(c.level_on_deg, c.level_off_deg, above=False)
-        self._arm = Latch(c.arm_on_deg, c.arm_off_deg, above=False)
-        self._knee = Latch(c.knee_on_deg, c.knee_off_deg, above=True)
+        self._level = Hysteresis(c.level_on_deg, c.level_off_deg, rising=False)
+        self._arm = Hysteresis(c.arm_on_deg, c.arm_off_deg, rising=False)
+        self._knee = Hysteresis(c.knee_on_deg, c.knee_off_deg, rising=True)
         self._sag = False
         self._pike = False
-        self._elbow = Latch(c.elbow_on_deg, c.elbow_off_deg, above=True)
-        self._head = Latch(c.head_drop_on_deg, c.head_drop_off_deg, above=False)
+        self._elbow = Hysteresis(c.elbow_on_deg, c.elbow_off_deg, rising=True)
+        self._head = Hysteresis(c.head_drop_on_deg, c.head_drop_off_deg, rising=False)
         self._timer = HoldTimer(c.hold_grace_s, c.max_frame_gap_s)
         self._phase = "setup"
         self._pos_since: float | None = None
@@ -502,7 +503,7 @@ class PlankAnalyzer(FloorAnalyzer):
         )
 
     def summary(self) -> SetSummary:
-        now = self._t if self._t is not None else 0.0
+        now = self._clock.last if self._clock.last is not None else 0.0
         eps = list(self._done) + ([self._episode] if self._episode is not None else [])
         items = tuple(self._record(i + 1, ep, now) for i, ep in enumerate(eps))
         hold = self._timer.total_s

@@ -1,0 +1,183 @@
+"""What the rest of coach knows about an exercise, declared once.
+
+Each exercise module in ``exercises/`` builds one :class:`ExerciseSpec` next
+to its analyzer and registers both with :func:`coach.registry.register`.
+Feedback (cue words, safety priority, praise), the store (what a counted
+item is called), the report (colour, fault labels, key metrics), the demo,
+the bench and the command line read the spec from the registry; no module
+outside ``exercises/`` names an exercise or a fault code.
+
+The data types are frozen and validated when built (misuse fails at import
+time, not on the first frame of a session).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+from coach.exercise import NOT_VISIBLE
+
+ItemKind = Literal["hold", "rep", "lift"]
+Unit = Literal["s", "reps", "lifts"]
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+NOT_VISIBLE_LABEL = "not visible"
+NOT_VISIBLE_CUE = "Step back so your whole body is visible"
+"""The words for ``not_visible`` when an exercise has none of its own."""
+
+
+def _check_code(kind: str, code: str) -> None:
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise ValueError(f"{kind} {code!r} must be lower_snake_case")
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """One fault an exercise reports.
+
+    ``code`` is the exact string in the JSONL and the database
+    (``docs/formats.md``); ``label`` is its plain-language name for people;
+    ``cue`` the correction the coach says; ``safety`` marks faults that put
+    the lower back at risk (their cue comes before any other);
+    ``joints`` are the landmarks the overlay colours, either sided joint
+    names (``"hip"``: the judged side's hip) or landmark names
+    (``"left_hip"``)."""
+
+    code: str
+    label: str
+    cue: str
+    safety: bool = False
+    joints: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_code("fault code", self.code)
+        if self.code == NOT_VISIBLE:
+            raise ValueError(f"{NOT_VISIBLE!r} is common to all exercises; do not declare it")
+        if not self.label.strip() or not self.cue.strip():
+            raise ValueError(f"fault {self.code!r} needs a label and a cue")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A key measure of the exercise (plotted over time in the report)."""
+
+    key: str
+    label: str
+    unit: str = "deg"
+
+    def __post_init__(self) -> None:
+        _check_code("metric", self.key)
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """An extra keyword the analyzer's factory accepts, offered on the
+    command line as ``flag`` (``--load-kg`` -> ``load_kg``)."""
+
+    dest: str
+    flag: str
+    help: str
+    metavar: str = "X"
+    minimum: float = 0.0
+    """Values must be above this (exclusive)."""
+    maximum: float = math.inf
+    """...and at most this."""
+
+    def __post_init__(self) -> None:
+        _check_code("option", self.dest)
+        if not self.flag.startswith("--"):
+            raise ValueError(f"option flag {self.flag!r} must start with --")
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """Everything other modules need to know about one exercise.
+
+    ``faults`` are in the analyzer's priority order (the most important
+    first). ``item_kind`` is what one counted unit is (a ``hold``, a
+    ``rep`` or a ``lift``) and ``unit`` the unit of its target.
+    ``praise`` are the words said after a clean item (None: the feedback
+    policy's defaults). ``not_visible_cue`` is said when the key joints are
+    not seen (None: :data:`NOT_VISIBLE_CUE`)."""
+
+    name: str
+    description: str
+    item_kind: ItemKind
+    unit: Unit
+    default_target: float | None
+    faults: tuple[FaultSpec, ...]
+    metrics: tuple[MetricSpec, ...] = ()
+    color: str = "#2563eb"
+    options: tuple[OptionSpec, ...] = ()
+    praise: tuple[str, ...] | None = None
+    not_visible_cue: str | None = None
+    _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_code("exercise name", self.name)
+        if self.item_kind not in ("hold", "rep", "lift"):
+            raise ValueError(f"exercise {self.name!r}: item_kind must be hold, rep or lift")
+        if self.unit not in ("s", "reps", "lifts"):
+            raise ValueError(f"exercise {self.name!r}: unit must be s, reps or lifts")
+        if self.default_target is not None and not (math.isfinite(self.default_target) and self.default_target > 0):
+            raise ValueError(f"exercise {self.name!r}: default_target must be positive")
+        if not _COLOR.match(self.color):
+            raise ValueError(f"exercise {self.name!r}: color must be #rrggbb")
+        codes = [f.code for f in self.faults]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"exercise {self.name!r}: a fault code is declared twice")
+        if self.praise is not None and not self.praise:
+            raise ValueError(f"exercise {self.name!r}: praise must be None or non-empty")
+        object.__setattr__(self, "_by_code", MappingProxyType({f.code: f for f in self.faults}))
+
+    # -- lookups -------------------------------------------------------------------
+    @property
+    def fault_codes(self) -> tuple[str, ...]:
+        return tuple(f.code for f in self.faults)
+
+    @property
+    def priority(self) -> tuple[str, ...]:
+        """``not_visible`` first, then the faults in priority order."""
+        return (NOT_VISIBLE, *self.fault_codes)
+
+    @property
+    def safety_codes(self) -> frozenset[str]:
+        return frozenset(f.code for f in self.faults if f.safety)
+
+    def fault(self, code: str) -> FaultSpec | None:
+        return self._by_code.get(code)
+
+    def cue(self, code: str) -> str | None:
+        """The words for ``code`` (``not_visible`` included)."""
+        if code == NOT_VISIBLE:
+            return self.not_visible_cue or NOT_VISIBLE_CUE
+        f = self._by_code.get(code)
+        return f.cue if f is not None else None
+
+    @property
+    def cues(self) -> Mapping[str, str]:
+        """Fault code -> cue, ``not_visible`` included."""
+        out = {f.code: f.cue for f in self.faults}
+        out[NOT_VISIBLE] = self.not_visible_cue or NOT_VISIBLE_CUE
+        return MappingProxyType(out)
+
+    def label(self, code: str) -> str:
+        """Plain-language label of a fault code (the code itself, spaced,
+        when unknown)."""
+        if code == NOT_VISIBLE:
+            return NOT_VISIBLE_LABEL
+        f = self._by_code.get(code)
+        return f.label if f is not None else code.replace("_", " ")
+
+    def option(self, dest: str) -> OptionSpec | None:
+        for o in self.options:
+            if o.dest == dest:
+                return o
+        return None
