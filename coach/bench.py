@@ -8,15 +8,16 @@ Three measurements, each reproducible with one command (BENCHMARKS.md):
    PoseFrame), analysis (smoothing + exercise analyzer + feedback policy)
    and rendering (the overlay). The two run interleaved frame by frame,
    alternating which goes first, so machine noise hits both alike; the
-   ratios come from one run. Analysis is also timed on a full-body plank
-   pose track, where the analyzer does all its work (the generated video
-   shows an upper body only).
+   ratios come from one run. Analysis is also timed on a generated
+   full-body track of the exercise itself (:mod:`coach.synth.tracks`),
+   where the analyzer does all its work (the generated video shows an
+   upper body only).
 2. **Real-time latency**: the live loop on a video played as a camera
    (``--realtime``), headless, from the capture timestamp to the annotated
    frame handed to the screen.
 3. **Memory soak** (``--soak-minutes``): the live loop (capture thread,
-   setup screen, pipeline, feedback, overlay rendering) on a replayed plank
-   pose track without the model, as fast as it goes, reading RSS from
+   setup screen, pipeline, feedback, overlay rendering) on a replayed generated
+   track of the exercise without the model, as fast as it goes, reading RSS from
    ``/proc/self/status`` at every minute of session time.
 
 Without ``--video`` the benchmark makes its own video of a real person
@@ -30,7 +31,7 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,6 @@ from numpy.typing import NDArray
 from coach.cvlog import cv2
 from coach.errors import InputError
 from coach.feedback import policy_for
-from coach.landmarks import NUM_LANDMARKS, Landmark
 from coach.pose import PoseFrame
 from coach.sources import VideoFrame
 
@@ -114,7 +114,7 @@ def rss_mb() -> float:
 
 
 # --------------------------------------------------------------------------
-# inputs: a video of a real person, a full-body plank pose track
+# inputs: a video of a real person; generated full-body tracks come from coach.synth.tracks
 # --------------------------------------------------------------------------
 
 
@@ -160,79 +160,22 @@ def make_person_video(path: Path, frames: int = 300, size: tuple[int, int] = (64
     return path
 
 
-def load_frames(path: Path, count: int) -> list[Image]:
-    """``count`` decoded frames of a video (looping it if it is shorter)."""
+def stream_frames(path: Path, count: int) -> Iterator[Image]:
+    """``count`` decoded frames of a video, read as they are needed (the
+    video is read again from the start when it is shorter): memory stays
+    at one frame whatever ``count`` is."""
     from coach.sources import VideoSource
 
-    first = [vf.image for vf in VideoSource(path)]
-    if not first:
-        raise InputError(f"{path}: no frames")
-    return [first[i % len(first)] for i in range(count)]
-
-
-_PLANK_LEFT: dict[Landmark, tuple[float, float]] = {
-    # a side-on forearm plank, head to the left, image-normalised (x, y)
-    Landmark.NOSE: (0.205, 0.625),
-    Landmark.LEFT_EYE: (0.215, 0.612),
-    Landmark.LEFT_EAR: (0.245, 0.606),
-    Landmark.MOUTH_LEFT: (0.212, 0.640),
-    Landmark.LEFT_SHOULDER: (0.300, 0.620),
-    Landmark.LEFT_ELBOW: (0.300, 0.775),
-    Landmark.LEFT_WRIST: (0.180, 0.785),
-    Landmark.LEFT_INDEX: (0.160, 0.787),
-    Landmark.LEFT_HIP: (0.550, 0.684),
-    Landmark.LEFT_KNEE: (0.700, 0.722),
-    Landmark.LEFT_ANKLE: (0.850, 0.760),
-    Landmark.LEFT_HEEL: (0.865, 0.750),
-    Landmark.LEFT_FOOT_INDEX: (0.845, 0.800),
-}
-
-
-_KNEELING: dict[Landmark, tuple[float, float]] = {
-    # the rest between holds: on the knees, feet up (out of the plank)
-    Landmark.LEFT_HIP: (0.580, 0.700),
-    Landmark.LEFT_KNEE: (0.700, 0.790),
-    Landmark.LEFT_ANKLE: (0.820, 0.640),
-    Landmark.LEFT_HEEL: (0.835, 0.630),
-    Landmark.LEFT_FOOT_INDEX: (0.845, 0.660),
-}
-
-
-def _plank_pose(sag: float, rest: bool, rng: np.random.Generator, t: float, aspect: float) -> PoseFrame:
-    xy = np.full((NUM_LANDMARKS, 2), np.nan)
-    vis = np.zeros(NUM_LANDMARKS)
-    sway = 0.004 * math.sin(2 * math.pi * 0.3 * t)
-    pose = {**_PLANK_LEFT, **_KNEELING} if rest else _PLANK_LEFT
-    for lm, (x, y) in pose.items():
-        dy = sway
-        if lm in (Landmark.LEFT_HIP,):
-            dy += sag
-        elif lm in (Landmark.LEFT_KNEE,):
-            dy += sag * 0.5
-        xy[lm] = (x, y + dy)
-        vis[lm] = 0.97
-        right = Landmark[lm.name.replace("LEFT", "RIGHT")] if lm.name.startswith("LEFT") else None
-        if right is not None:
-            xy[right] = (x + 0.008, y + dy - 0.012)
-            vis[right] = 0.3
-    xy += rng.normal(0.0, 0.0015, xy.shape)
-    return PoseFrame(t=t, xy=xy, z=np.zeros(NUM_LANDMARKS), visibility=vis, aspect=aspect)
-
-
-def plank_cycle(seconds: float = 60.0, fps: float = 30.0, seed: int = 0,
-                aspect: float = 4 / 3) -> list[PoseFrame]:
-    """A full-body side-on forearm plank pose track: good form, a sag (the
-    hips drop 0.05 of the image height for 7 % of the time, then recover),
-    good form again, then a rest on the knees (out of the plank: the hold
-    is complete). Jitter like MediaPipe's (~0.0015). Deterministic."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(round(seconds * fps)):
-        t = i / fps
-        u = t / seconds
-        sag = 0.05 if 0.40 <= u < 0.47 else 0.0
-        out.append(_plank_pose(sag, u >= 0.88, rng, t, aspect))
-    return out
+    done = 0
+    while done < count:
+        before = done
+        for vf in VideoSource(path):
+            yield vf.image
+            done += 1
+            if done >= count:
+                return
+        if done == before:
+            raise InputError(f"{path}: no frames")
 
 
 class SyntheticCamera:
@@ -309,24 +252,29 @@ def _render(image: Image, sample: Any, exercise: str, planned: Any) -> Image:
 
 
 def bench_analysis(exercise: str, seconds: float = 60.0, fps: float = 30.0) -> Dist:
-    """Smoothing + analysis + feedback per frame on a full-body plank track."""
+    """Smoothing + analysis + feedback per frame on a generated full-body
+    track of ``exercise`` itself (:func:`coach.synth.tracks.exercise_track`)."""
+    from coach.synth.tracks import exercise_track
+
     pipeline, _ = _pipeline_parts(exercise)
     times = []
-    for frame in plank_cycle(seconds, fps):
+    for frame in exercise_track(exercise, seconds):
         t0 = time.perf_counter()
         pipeline.step(frame)
         times.append(time.perf_counter() - t0)
     return Dist.of(times[int(fps):])
 
 
-def bench_frames(images: Sequence[Image], model: Path, exercise: str, warmup: int, fps: float = 30.0,
+def bench_frames(images: Iterable[Image], n: int, model: Path, exercise: str, warmup: int, fps: float = 30.0,
                  progress: Report | None = None) -> FrameBench:
+    """``n`` frames from ``images`` (streamed: each is decoded once, run
+    through the bare landmarker and through coach, interleaved, and
+    dropped)."""
     from coach.live.detector import MediaPipeDetector
     from coach.pose_backend import MediaPipePose, PoseBackendOptions, RawLandmarker
 
     options = PoseBackendOptions(model_path=model)
     pipeline, planned = _pipeline_parts(exercise)
-    n = len(images)
     bare = np.zeros(n)
     inf = np.zeros(n)
     ana = np.zeros(n)
@@ -335,33 +283,33 @@ def bench_frames(images: Sequence[Image], model: Path, exercise: str, warmup: in
     with RawLandmarker(options) as raw, MediaPipePose(options) as backend:
         detector = MediaPipeDetector(backend)
 
-        def run_bare(i: int) -> None:
+        def run_bare(i: int, image: Image) -> None:
             t0 = time.perf_counter()
-            rgb = cv2.cvtColor(images[i], cv2.COLOR_BGR2RGB)
+            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
             raw(np.asarray(rgb, dtype=np.uint8), round(i * 1000.0 / fps))
             bare[i] = time.perf_counter() - t0
 
-        def run_coach(i: int) -> None:
+        def run_coach(i: int, image: Image) -> None:
             nonlocal persons
-            canvas = images[i].copy()  # the live loop draws on the camera's own buffer
+            canvas = image.copy()  # the live loop draws on the camera's own buffer
             t = i / fps
             t0 = time.perf_counter()
-            frame = detector.detect(images[i], t)
+            frame = detector.detect(image, t)
             t1 = time.perf_counter()
-            sample = pipeline.step(frame, images[i])
+            sample = pipeline.step(frame, image)
             t2 = time.perf_counter()
             _render(canvas, sample, exercise, planned)
             t3 = time.perf_counter()
             inf[i], ana[i], ren[i] = t1 - t0, t2 - t1, t3 - t2
             persons += int(frame.has_person)
 
-        for i in range(n):
+        for i, image in zip(range(n), images, strict=False):
             if i % 2 == 0:
-                run_bare(i)
-                run_coach(i)
+                run_bare(i, image)
+                run_coach(i, image)
             else:
-                run_coach(i)
-                run_bare(i)
+                run_coach(i, image)
+                run_bare(i, image)
             if progress is not None and (i + 1) % 100 == 0:
                 progress(f"  {i + 1}/{n} frames")
     s = slice(warmup, n)
@@ -452,7 +400,9 @@ def bench_soak(minutes: float, exercise: str = "plank", fps: float = 30.0, size:
     from coach.live.loop import LiveConfig, LiveLoop
 
     pipeline, planned = _pipeline_parts(exercise)
-    track = plank_cycle(60.0, fps, aspect=size[0] / size[1])
+    from coach.synth.tracks import exercise_track
+
+    track = exercise_track(exercise, 60.0)
     frames = round(minutes * 60 * fps)
     per_minute = round(60 * fps)
     rss = [rss_mb()]
@@ -530,7 +480,7 @@ class BenchReport:
                 f"  coach rendering (overlay)     {f.render}",
                 f"  coach pipeline (no rendering) {f.pipeline}",
                 f"  coach pipeline + rendering    {f.pipeline_render}",
-                f"  analysis, full-body plank track {f.analysis_full_body}",
+                f"  analysis, full-body generated track of the exercise {f.analysis_full_body}",
                 f"  overhead ratio pipeline / bare: {f.overhead:.3f} median, {f.overhead_p95:.3f} p95; "
                 f"with rendering {f.overhead_render:.3f}",
                 f"  analysis share analysis / inference: {f.share_median:.4f} median, {f.share_p95:.4f} p95; "
@@ -613,11 +563,12 @@ def run_bench(config: BenchConfig, progress: Report | None = None) -> BenchRepor
         }
         if video is not None and model is not None:
             if not config.skip_frames:
-                images = load_frames(video, config.frames)
-                machine["size"] = f"{images[0].shape[1]}x{images[0].shape[0]}"
-                say(f"timing {len(images)} frames: bare landmarker and coach, interleaved")
-                frame = bench_frames(images, model, config.exercise, config.warmup, config.fps, say)
-                del images
+                first = next(stream_frames(video, 1))
+                machine["size"] = f"{first.shape[1]}x{first.shape[0]}"
+                del first
+                say(f"timing {config.frames} frames: bare landmarker and coach, interleaved")
+                frame = bench_frames(stream_frames(video, config.frames), config.frames, model, config.exercise,
+                                     config.warmup, config.fps, say)
             if config.realtime_s > 0:
                 say(f"live loop in real time for {config.realtime_s:g} s (headless)")
                 realtime = bench_realtime(video, model, config.exercise, config.realtime_s)

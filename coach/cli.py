@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from coach import __version__
 from coach.errors import CoachError
+from coach.registry import exercise_names
 
 COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.analyze",
@@ -48,7 +49,7 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="coach",
-        description="Webcam exercise and posture coach: plank, hip_bridge, knee_to_chest, lift.",
+        description="Webcam exercise and posture coach: " + ", ".join(exercise_names()) + ".",
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)

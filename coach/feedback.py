@@ -6,7 +6,8 @@ One place decides, tested alone (``tests/test_feedback.py``):
   ``min_gap_s`` between two cues; a safety fault may cut in after
   ``safety_gap_s`` when the last cue was not itself a safety cue;
 * **focus**: only the most important active fault is corrected. Safety
-  faults (``safety_codes``: the ones that load the lower back) come first,
+  faults (``safety_codes``, from the exercise's spec: the ones that load
+  the lower back) come first,
   then the analyzer's own order; a lesser fault waits until the main one is
   fixed (one correction at a time is how physiotherapists coach);
 * a fault's cue is said when the fault appears and **not repeated while the
@@ -35,38 +36,12 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from coach.exercise import NOT_VISIBLE, ExerciseAnalyzer, FrameVerdict
+from coach.spec import NOT_VISIBLE_CUE, ExerciseSpec
 
-SAFETY_CODES: frozenset[str] = frozenset({
-    "hips_sagging",  # plank: the lumbar spine sags into extension under load
-    "back_overarched",  # bridge: lumbar hyperextension at the top
-    "back_rounded",  # lift: lumbar flexion under load
-    "knees_straight",  # lift: a stoop lift loads the lumbar discs
-    "twisting",  # lift: rotation under load
-    "load_far",  # lift: the spine's moment grows with the load's distance
-})
-"""Faults that put the lower back at risk: said before any other cue."""
-
-DEFAULT_FAULT_CUES: Mapping[str, str] = MappingProxyType({
-    NOT_VISIBLE: "Step back so your whole body is visible",
-    "hips_sagging": "Lift your hips",
-    "hips_piking": "Lower your hips",
-    "elbows_not_under_shoulders": "Elbows under your shoulders",
-    "head_dropped": "Keep your head in line",
-    "hips_too_low": "Lift your hips higher",
-    "back_overarched": "Don't arch your back",
-    "feet_too_far": "Bring your feet closer",
-    "feet_too_close": "Move your feet further away",
-    "hips_uneven": "Keep your hips level",
-    "knee_not_close": "Pull your knee closer",
-    "head_lifted": "Rest your head on the floor",
-    "other_leg_lifted": "Keep the other leg down",
-    "knees_straight": "Bend your knees",
-    "back_rounded": "Keep your back straight",
-    "load_far": "Keep the load close",
-    "twisting": "Don't twist",
-})
+DEFAULT_FAULT_CUES: Mapping[str, str] = MappingProxyType({NOT_VISIBLE: NOT_VISIBLE_CUE})
 """Words for faults the analyzer did not put into ``verdict.cue`` (the
-analyzer's cue always wins for its top fault)."""
+analyzer's cue always wins for its top fault). An exercise's own words come
+from its spec (:func:`config_for`)."""
 
 # Priority of a cue (lower is more urgent).
 _P_SAFETY, _P_FAULT, _P_SETUP, _P_INSTRUCTION, _P_TARGET, _P_MILESTONE, _P_PRAISE = range(7)
@@ -88,7 +63,9 @@ class FeedbackConfig:
     pending_s: float = 3.0
     praise: bool = True
     announce_reps: bool = True
-    safety_codes: frozenset[str] = SAFETY_CODES
+    safety_codes: frozenset[str] = frozenset()
+    """Faults that put the lower back at risk: said before any other cue
+    (the spec's ``safety`` faults, see :func:`config_for`)."""
     fault_cues: Mapping[str, str] = field(default_factory=lambda: DEFAULT_FAULT_CUES)
     praise_phrases: tuple[str, ...] = ("good rep", "nice form", "well done")
     hold_praise: str = "good hold"
@@ -313,20 +290,28 @@ class FeedbackPolicy:
         return cue
 
 
-LIFT_PRAISE: tuple[str, ...] = ("good lift", "nice and close", "well done")
-"""Praise after a clean lift: "good rep" sounds wrong for a lift."""
+def config_for(spec: ExerciseSpec, config: FeedbackConfig | None = None) -> FeedbackConfig:
+    """``config`` (or the defaults) with the exercise's own words for its
+    faults, its safety faults and its praise, all from its spec."""
+    config = config or FeedbackConfig()
+    config = replace(config, fault_cues=MappingProxyType({**config.fault_cues, **spec.cues}),
+                     safety_codes=config.safety_codes | spec.safety_codes)
+    if spec.praise is not None and config.praise_phrases == FeedbackConfig.praise_phrases:
+        config = replace(config, praise_phrases=spec.praise)  # the exercise's words, unless set by the caller
+    return config
 
 
 def policy_for(analyzer: ExerciseAnalyzer, config: FeedbackConfig | None = None) -> FeedbackPolicy:
     """A policy set up for one analyzer's set: its target (from its
-    summary) and its own words for faults (its ``CUES`` table, if any)."""
+    summary) and its exercise's words, safety faults and praise (from the
+    spec in the registry)."""
+    from coach.registry import find_spec
+
+    spec = find_spec(analyzer.name)
+    if spec is not None:
+        config = config_for(spec, config)
     config = config or FeedbackConfig()
-    cues = getattr(type(analyzer), "CUES", None)
-    if isinstance(cues, Mapping) and cues:
-        config = replace(config, fault_cues=MappingProxyType({**config.fault_cues, **cues}))
     planned = analyzer.summary()
-    if planned.target_unit == "lifts" and "good rep" in config.praise_phrases:
-        config = replace(config, praise_phrases=LIFT_PRAISE)
     target = None
     if planned.target:
         target = Target(planned.target, "s" if planned.target_unit == "s" else (planned.target_unit or "reps"))

@@ -77,6 +77,23 @@ class MetricSpec:
 
 
 @dataclass(frozen=True)
+class ItemMeasure:
+    """A measure recorded per counted item (rep, hold or lift) and charted
+    per item in the report. ``keys`` are name prefixes tried in order (the
+    first measure name starting with one is used); ``fault`` marks the
+    items where that fault was raised."""
+
+    keys: tuple[str, ...]
+    label: str
+    unit: str = "deg"
+    fault: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            raise ValueError("ItemMeasure needs at least one key")
+
+
+@dataclass(frozen=True)
 class OptionSpec:
     """An extra keyword the analyzer's factory accepts, offered on the
     command line as ``flag`` (``--load-kg`` -> ``load_kg``)."""
@@ -118,6 +135,10 @@ class ExerciseSpec:
     options: tuple[OptionSpec, ...] = ()
     praise: tuple[str, ...] | None = None
     not_visible_cue: str | None = None
+    item_measures: tuple[ItemMeasure, ...] = ()
+    """Measures charted per item in the report (e.g. a lift's worst trunk
+    angle), with ``item_chart_text`` explaining the chart."""
+    item_chart_text: str = ""
     _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -81,7 +81,7 @@ from coach.exercise import NOT_VISIBLE, FaultEvent, FrameVerdict, RepRecord, Set
 from coach.landmarks import Landmark, Side, other_side, sided
 from coach.pose import PoseFrame
 from coach.registry import register
-from coach.spec import ExerciseSpec, FaultSpec, MetricSpec, OptionSpec
+from coach.spec import ExerciseSpec, FaultSpec, ItemMeasure, MetricSpec, OptionSpec
 from exercises import _lift_measures as m
 from exercises._base import AnalyzerBase, fault_landmarks
 
@@ -129,6 +129,15 @@ SPEC = ExerciseSpec(
     options=(OptionSpec("load_kg", "--load-kg", "weight of the load in kg, for the NIOSH-style lifting index "
                         "(lift only; not needed for the posture checks)", "KG", 0.0, MAX_LOAD_KG),),
     praise=("good lift", "nice and close", "well done"),
+    item_measures=(
+        ItemMeasure(("trunk_flexion_max", "trunk_flexion", "trunk"), "trunk flexion", "deg"),
+        ItemMeasure(("knee_flexion_max", "knee_flexion_at", "knee_flexion", "knee"), "knee flexion", "deg"),
+        ItemMeasure(("h_frac", "h_max", "h_"), "H / body height", "fraction of stature", fault=LOAD_FAR),
+    ),
+    item_chart_text=(
+        "For every lift: the largest trunk flexion and the knee flexion (bending the knees spares the "
+        "back), and H, the horizontal distance of the hands in front of the ankles as a fraction of body "
+        "height (the H of the NIOSH lifting equation; red bars were flagged as load too far)."),
     not_visible_cue="Step back so your whole body is in view",
 )
 FAULT_PRIORITY: tuple[str, ...] = SPEC.fault_codes

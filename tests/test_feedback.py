@@ -12,6 +12,7 @@ import pytest
 
 from coach.exercise import NOT_VISIBLE, FrameVerdict
 from coach.feedback import Cue, FeedbackConfig, FeedbackPolicy, Target
+from coach.registry import exercise_names, get_spec
 
 FPS = 10  # verdicts at 10 Hz keep the times exact and the tables short
 
@@ -57,8 +58,23 @@ def verdicts(segs: Sequence[Seg], until: float | None = None) -> list[FrameVerdi
     return out
 
 
+WORDS = {
+    NOT_VISIBLE: "Step back so your whole body is visible",
+    "hips_sagging": "Lift your hips",
+    "hips_piking": "Lower your hips",
+    "elbows_not_under_shoulders": "Elbows under your shoulders",
+    "head_dropped": "Keep your head in line",
+    "back_overarched": "Don't arch your back",
+    "knees_straight": "Bend your knees",
+    "back_rounded": "Keep your back straight",
+}
+"""The policy's words for these tables (an exercise's come from its spec)."""
+SAFETY = frozenset({"hips_sagging", "back_overarched", "knees_straight", "back_rounded"})
+
+
 def run(case: Case) -> list[Cue]:
-    policy = FeedbackPolicy(FeedbackConfig(**case.config), target=case.target)
+    config = {"fault_cues": WORDS, "safety_codes": SAFETY, **case.config}
+    policy = FeedbackPolicy(FeedbackConfig(**config), target=case.target)
     cues = [policy.update(v) for v in verdicts(case.segs, case.until)]
     return [c for c in cues if c is not None]
 
@@ -133,9 +149,12 @@ CASES = [
     Case("an analyzer instruction is said once, again only after reminder_s",
          [Seg(0.0, 10.0, cue="Brace your core", phase="standing")],
          [(0.0, "Brace your core", "instruction"), (8.0, "Brace your core", "instruction")]),
-    Case("a fault with no words falls back to the built-in phrase",
-         [Seg(0.0, 1.0, ("twisting",), None)],
-         [(0.0, "Don't twist", "fault")]),
+    Case("a fault with no words in the verdict falls back to the policy's words",
+         [Seg(0.0, 1.0, ("knees_straight",), None)],
+         [(0.0, "Bend your knees", "fault")]),
+    Case("a fault with no words anywhere is not cued",
+         [Seg(0.0, 1.0, ("unknown_fault",), None)],
+         []),
     Case("praise and counts can be switched off",
          [Seg(0.0, 2.0, reps=1), Seg(2.0, 4.0, reps=2)],
          [],
@@ -217,5 +236,24 @@ def test_policy_for_an_analyzer_takes_its_target_and_words() -> None:
 
     policy = policy_for(get_exercise("plank", target=45))
     assert policy.target == Target(45, "s")
-    assert policy.config.fault_cues["hips_sagging"] != FeedbackConfig().fault_cues["hips_sagging"]
-    assert policy.config.fault_cues["twisting"] == "Don't twist"  # the built-in table stays underneath
+    spec = get_spec("plank")
+    assert dict(policy.config.fault_cues) == {**FeedbackConfig().fault_cues, **spec.cues}
+    assert policy.config.safety_codes == spec.safety_codes == {"hips_sagging"}
+
+
+@pytest.mark.parametrize("name", exercise_names())
+def test_every_exercise_speaks_its_own_words_and_safety(name: str) -> None:
+    """The policy of each exercise knows a cue for every fault it can raise
+    (the lift's own words included) and ranks exactly the spec's safety
+    faults first: nothing is left to a table outside the exercise."""
+    from coach.feedback import policy_for
+    from coach.registry import get_exercise
+
+    spec = get_spec(name)
+    policy = policy_for(get_exercise(name))
+    for f in spec.faults:
+        assert policy.config.fault_cues[f.code] == f.cue
+    assert policy.config.fault_cues[NOT_VISIBLE] == spec.cue(NOT_VISIBLE)
+    assert policy.config.safety_codes == spec.safety_codes
+    if spec.praise is not None:
+        assert policy.config.praise_phrases == spec.praise

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from coach.debounce import Hysteresis
 from coach.exercise import NOT_VISIBLE, FaultEvent
 from coach.landmarks import NUM_LANDMARKS
 from coach.pose import PoseFrame
@@ -27,24 +28,12 @@ from coach.registry import get_exercise
 from coach.synth import scenarios as S
 from coach.synth.camera import View
 from coach.synth.noise import NoiseConfig
-from exercises._floor import (
-    CUE_FEET,
-    CUE_HEAD,
-    CUE_NOBODY,
-    CUE_TURN,
-    AspectGuess,
-    Latch,
-    Median,
-    PlateauTimer,
-    Stillness,
-    min_jerk,
-    min_jerk_inverse,
-    set_score,
-    visibility_cue,
-)
-from exercises._floor import (
-    View as FloorView,
-)
+from exercises._filters import Median, Stillness
+from exercises._plateau import PlateauTimer, min_jerk, min_jerk_inverse
+from exercises._scoring import set_score
+from exercises._sides import AspectGuess
+from exercises._view import View as FloorView
+from exercises._visibility import CUE_FEET, CUE_HEAD, CUE_NOBODY, CUE_TURN, visibility_cue
 
 FLOOR = ("plank", "hip_bridge", "knee_to_chest")
 JITTER = NoiseConfig.jitter_only()
@@ -226,10 +215,10 @@ def test_median_removes_a_spike() -> None:
 
 
 def test_latch_hysteresis() -> None:
-    latch = Latch(10.0, 8.0)
+    latch = Hysteresis(10.0, 8.0)
     assert [latch.update(v) for v in (5, 10, 9, 8.5, 8, 9, math.nan)] == [False, True, True, True, False, False, False]
     with pytest.raises(ValueError):
-        Latch(5.0, 8.0)
+        Hysteresis(5.0, 8.0)
 
 
 def test_stillness() -> None:

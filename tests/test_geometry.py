@@ -1,15 +1,14 @@
-"""Geometry against hand-computed values."""
+"""The one scalar geometry module (coach.geometry) against hand-computed values."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from coach import geometry as g
-from coach.landmarks import Landmark as L
-from tests.helpers import frame_from_points
+
+SQ3 = math.sqrt(3)
 
 
 @pytest.mark.parametrize(
@@ -18,20 +17,28 @@ from tests.helpers import frame_from_points
         ((1, 0), (0, 0), (0, 1), 90.0),
         ((1, 0), (0, 0), (-1, 0), 180.0),
         ((1, 0), (0, 0), (1, 1), 45.0),
-        ((0, 1), (0, 0), (math.sqrt(3), 1), 60.0),  # tan(60) = sqrt(3)
-        ((1, 0, 0), (0, 0, 0), (0, 0, 1), 90.0),
-        ((1, 1, 0), (0, 0, 0), (1, 1, math.sqrt(2)), 45.0),
+        ((0, 1), (0, 0), (SQ3, 1), 60.0),  # tan(60) = sqrt(3)
         ((2, 0), (0, 0), (2, 0), 0.0),
     ],
 )
-def test_joint_angle(a: tuple[float, ...], b: tuple[float, ...], c: tuple[float, ...], expected: float) -> None:
-    assert g.joint_angle(a, b, c) == pytest.approx(expected, abs=1e-9)
-    assert g.flexion(a, b, c) == pytest.approx(180.0 - expected, abs=1e-9)
+def test_angle_and_flexion_2d(a: g.Point, b: g.Point, c: g.Point, expected: float) -> None:
+    assert g.angle_deg(a, b, c) == pytest.approx(expected, abs=1e-9)
+    assert g.flexion_deg(a, b, c) == pytest.approx(180.0 - expected, abs=1e-9)
 
 
-def test_joint_angle_degenerate_and_nan() -> None:
-    assert math.isnan(g.joint_angle((0, 0), (0, 0), (1, 0)))
-    assert math.isnan(g.joint_angle((math.nan, 0), (0, 0), (1, 0)))
+@pytest.mark.parametrize(
+    ("a", "b", "c", "expected"),
+    [((1, 0, 0), (0, 0, 0), (0, 0, 1), 90.0), ((1, 1, 0), (0, 0, 0), (1, 1, math.sqrt(2)), 45.0)],
+)
+def test_flexion_3d(a: g.PointND, b: g.PointND, c: g.PointND, expected: float) -> None:
+    assert g.flexion_deg(a, b, c) == pytest.approx(180.0 - expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("fn", [g.angle_deg, g.flexion_deg, g.bend_deg])
+def test_degenerate_and_nan_give_nan(fn: object) -> None:
+    assert callable(fn)
+    assert math.isnan(fn((0, 0), (0, 0), (1, 0)))
+    assert math.isnan(fn((math.nan, 0), (0, 0), (1, 0)))
 
 
 @pytest.mark.parametrize(
@@ -39,67 +46,70 @@ def test_joint_angle_degenerate_and_nan() -> None:
     [
         ((0, 1), (0, 0), 0.0),  # straight up (y down)
         ((0, 0), (1, 0), 90.0),  # horizontal
-        ((0, 0), (0, 1), 180.0),  # pointing down
         ((0, 1), (1, 0), 45.0),
-        ((0, 1), (-1, 1 - math.sqrt(3)), 30.0),
+        ((0, 0), (0, 1), 180.0),  # straight down
+        ((0, 1, 0), (0, 0, 1), 45.0),  # 3D: up and away
     ],
 )
-def test_inclination_from_vertical(lower: tuple[float, float], upper: tuple[float, float], expected: float) -> None:
-    assert g.inclination_from_vertical(lower, upper) == pytest.approx(expected, abs=1e-9)
+def test_inclination_from_vertical(lower: g.PointND, upper: g.PointND, expected: float) -> None:
+    assert g.inclination_deg(lower, upper) == pytest.approx(expected, abs=1e-9)
 
 
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
-    [((0, 0), (1, 0), 0.0), ((0, 0), (0, 1), 90.0), ((0, 0), (-1, 1), 45.0), ((0, 0), (math.sqrt(3), -1), 30.0)],
+    [((0, 0), (1, 0), 0.0), ((0, 0), (1, 1), 45.0), ((0, 0), (0, 1), 90.0), ((1, 1), (0, 0), 45.0)],
 )
-def test_inclination_from_horizontal(a: tuple[float, float], b: tuple[float, float], expected: float) -> None:
-    assert g.inclination_from_horizontal(a, b) == pytest.approx(expected, abs=1e-9)
+def test_incline_from_horizontal(a: g.Point, b: g.Point, expected: float) -> None:
+    assert g.incline_from_horizontal(a, b) == pytest.approx(expected, abs=1e-9)
+    assert math.isnan(g.incline_from_horizontal(a, a))
 
 
-def test_offset_below_line_sign_independent_of_direction() -> None:
-    a, b = (0.0, 0.5), (1.0, 0.5)
-    assert g.offset_below_line((0.5, 0.6), a, b) == pytest.approx(0.1)
-    assert g.offset_below_line((0.5, 0.6), b, a) == pytest.approx(0.1)  # facing the other way
-    assert g.offset_below_line((0.5, 0.4), a, b) == pytest.approx(-0.1)
-    # tilted line: distance is perpendicular, 3-4-5 triangle
-    assert g.offset_below_line((0.0, 5.0), (0.0, 0.0), (4.0, 3.0)) == pytest.approx(4.0)
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [((0.5, 0.1), 0.1), ((0.5, -0.2), -0.2), ((0.0, 0.0), 0.0), ((2.0, 0.3), 0.3)],
+)
+def test_offset_below_a_horizontal_line(p: g.Point, expected: float) -> None:
+    # y points down: positive = below the line, whichever way the line is drawn
+    assert g.offset_below(p, (0, 0), (1, 0)) == pytest.approx(expected, abs=1e-12)
+    assert g.offset_below(p, (1, 0), (0, 0)) == pytest.approx(expected, abs=1e-12)
 
 
-def test_line_angle_and_twist() -> None:
-    assert g.line_angle((0, 0), (1, 0), (0, 0), (1, 1)) == pytest.approx(45.0)
-    assert g.line_angle((0, 0), (1, 0), (1, 0), (0, 0)) == pytest.approx(0.0)  # direction ignored
-    # shoulders rotated 30 degrees about the vertical axis relative to the hips
-    ls, rs = (-math.cos(math.radians(30)), 0, -math.sin(math.radians(30))), (math.cos(math.radians(30)), 0,
-                                                                            math.sin(math.radians(30)))
-    assert g.horizontal_twist(ls, rs, (-1, 0, 0), (1, 0, 0)) == pytest.approx(30.0)
-    assert g.horizontal_twist(rs, ls, (1, 0, 0), (-1, 0, 0)) == pytest.approx(30.0)
+def test_offset_of_a_triangle_apex() -> None:
+    # apex distance from the base: a * b * sin(angle at apex) / c
+    sh, hp, an = (0.0, 0.0), (1.0, 0.2), (2.0, 0.0)
+    a, b, c = g.dist(sh, hp), g.dist(hp, an), g.dist(sh, an)
+    apex = math.radians(g.angle_deg(sh, hp, an))
+    assert g.offset_below(hp, sh, an) == pytest.approx(a * b * math.sin(apex) / c, abs=1e-12)
 
 
-def test_distance_normalised() -> None:
-    assert g.distance((0, 0), (3, 4)) == 5.0
-    assert g.normalised(1.0, 2.0) == 0.5
-    assert math.isnan(g.normalised(1.0, 0.0))
+@pytest.mark.parametrize(("b_y", "sign"), [(0.1, -1.0), (-0.1, 1.0), (0.0, 0.0)])
+def test_bend_is_signed_by_which_side_the_joint_lies(b_y: float, sign: float) -> None:
+    bend = g.bend_deg((0, 0), (1, b_y), (2, 0))
+    assert math.copysign(1.0, bend) == sign or (sign == 0.0 and bend == pytest.approx(0.0))
+    assert abs(bend) == pytest.approx(2 * math.degrees(math.atan(abs(b_y))), abs=1e-9)
 
 
-def test_points_are_aspect_corrected() -> None:
-    # 16:9 image: a segment spanning equal normalised x and y is NOT 45 degrees
-    f = frame_from_points({L.LEFT_HIP: (0.0, 0.0), L.LEFT_KNEE: (0.1, 0.1)}, aspect=16 / 9)
-    ang = g.inclination_from_horizontal(f.point(L.LEFT_HIP), f.point(L.LEFT_KNEE))
-    assert ang == pytest.approx(math.degrees(math.atan2(0.1, 0.1 * 16 / 9)))
+def test_elevation_against_the_continued_segment() -> None:
+    # origin (1, 0), base (0, 0): the segment continued points to +x
+    assert g.elevation_deg((2, 0), (1, 0), (0, 0)) == pytest.approx(0.0)
+    assert g.elevation_deg((2, -1), (1, 0), (0, 0)) == pytest.approx(45.0)  # above (y down)
+    assert g.elevation_deg((2, 1), (1, 0), (0, 0)) == pytest.approx(-45.0)
 
 
-def test_trunk_length_and_side_choice() -> None:
-    pts = {
-        L.LEFT_SHOULDER: (0.3, 0.5), L.LEFT_HIP: (0.6, 0.5), L.LEFT_KNEE: (0.8, 0.5), L.LEFT_ANKLE: (0.9, 0.5),
-    }
-    f = frame_from_points(pts)
-    assert g.trunk_length(f, "left") == pytest.approx(0.3)
-    assert g.choose_side(f) == "left"  # right side invisible
-    vis = np.array(f.visibility)
-    vis[[L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE]] = 1.0
-    xy = np.array(f.xy)
-    xy[[L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE]] = xy[
-        [L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE]]
-    z = np.zeros(33)
-    z[[L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE]] = -0.2  # right side nearer
-    assert g.choose_side(f.replace(visibility=vis, xy=xy, z=z)) == "right"
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [((0, 0), (3, 4), 5.0), ((0, 0, 0), (1, 2, 2), 3.0), ((1, 1), (1, 1), 0.0)],
+)
+def test_distances(a: g.PointND, b: g.PointND, expected: float) -> None:
+    assert g.distance(a, b) == pytest.approx(expected)
+    if len(a) == 2:
+        assert g.dist((a[0], a[1]), (b[0], b[1])) == pytest.approx(expected)
+
+
+def test_horizontal_distance_and_midpoint() -> None:
+    assert g.horizontal_distance((0, 5), (3, 0)) == 3.0  # 2D: |dx|
+    assert g.horizontal_distance((0, 5, 0), (3, 0, 4)) == 5.0  # 3D: the floor plane (x, z)
+    assert g.mid((0, 0, 2), (2, 4, 0)) == (1.0, 2.0, 1.0)
+    assert g.point_ok((1.0, 2.0)) and not g.point_ok((1.0, math.nan))
+    assert g.finite(1.0, 2.0) and not g.finite(1.0, math.inf)
+    assert g.clamp(5.0, 0.0, 1.0) == 1.0 and g.clamp(-1.0, 0.0, 1.0) == 0.0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pytest
 
+from coach import geometry as geo
 from coach.exercise import NOT_VISIBLE, FrameVerdict, RepRecord
 from coach.landmarks import NUM_LANDMARKS, Landmark
 from coach.pose import PoseFrame
@@ -30,10 +31,10 @@ from exercises import _lift_measures as m
 from exercises.lift import (
     BACK_ROUNDED,
     BRACE_CUE,
-    CUES,
     KNEES_STRAIGHT,
     LIFT_TYPE_CODES,
     LOAD_FAR,
+    SPEC,
     TWISTING,
     LiftAnalyzer,
     LiftConfig,
@@ -219,7 +220,7 @@ def test_body_model_proportions() -> None:
     assert J[L.LEFT_SHOULDER][1] == pytest.approx(0.818, abs=0.02)
     assert J[L.LEFT_WRIST][1] == pytest.approx(0.485, abs=0.03)
     Jq = _joints(SQUAT)
-    knee = m.flexion_deg(Jq[L.LEFT_HIP][:2].tolist(), Jq[L.LEFT_KNEE][:2].tolist(), Jq[L.LEFT_ANKLE][:2].tolist())
+    knee = geo.flexion_deg(Jq[L.LEFT_HIP][:2].tolist(), Jq[L.LEFT_KNEE][:2].tolist(), Jq[L.LEFT_ANKLE][:2].tolist())
     assert knee == pytest.approx(115, abs=0.5)
 
 
@@ -264,14 +265,14 @@ def test_classify_lift(knee: float, hip: float, expected: str) -> None:
 
 
 def test_angles_2d_and_3d() -> None:
-    assert m.inclination_deg((0.0, 1.0), (0.0, 0.0)) == pytest.approx(0.0)
-    assert m.inclination_deg((0.0, 1.0), (1.0, 1.0)) == pytest.approx(90.0)
-    assert m.inclination_deg((0.0, 0.0, 0.0), (0.0, -1.0, 1.0)) == pytest.approx(45.0)
-    assert m.flexion_deg((0.0, 0.0), (0.0, 1.0), (0.0, 2.0)) == pytest.approx(0.0)
-    assert m.flexion_deg((0.0, 0.0), (0.0, 1.0), (1.0, 1.0)) == pytest.approx(90.0)
-    assert math.isnan(m.flexion_deg((0.0, 0.0), (0.0, 0.0), (1.0, 1.0)))
-    assert m.horizontal_distance((0.0, 5.0, 3.0), (4.0, -2.0, 0.0)) == pytest.approx(5.0)
-    assert m.horizontal_distance((0.0, 5.0), (-0.3, 0.0)) == pytest.approx(0.3)
+    assert geo.inclination_deg((0.0, 1.0), (0.0, 0.0)) == pytest.approx(0.0)
+    assert geo.inclination_deg((0.0, 1.0), (1.0, 1.0)) == pytest.approx(90.0)
+    assert geo.inclination_deg((0.0, 0.0, 0.0), (0.0, -1.0, 1.0)) == pytest.approx(45.0)
+    assert geo.flexion_deg((0.0, 0.0), (0.0, 1.0), (0.0, 2.0)) == pytest.approx(0.0)
+    assert geo.flexion_deg((0.0, 0.0), (0.0, 1.0), (1.0, 1.0)) == pytest.approx(90.0)
+    assert math.isnan(geo.flexion_deg((0.0, 0.0), (0.0, 0.0), (1.0, 1.0)))
+    assert geo.horizontal_distance((0.0, 5.0, 3.0), (4.0, -2.0, 0.0)) == pytest.approx(5.0)
+    assert geo.horizontal_distance((0.0, 5.0), (-0.3, 0.0)) == pytest.approx(0.3)
 
 
 def test_twist_measures() -> None:
@@ -348,7 +349,7 @@ def test_stoop_flagged_squat_not() -> None:
     assert KNEES_STRAIGHT in faults_seen(vs)
     assert BACK_ROUNDED in faults_seen(vs)
     cues = {v.cue for v in vs if v.faults}
-    assert CUES[KNEES_STRAIGHT] in cues
+    assert SPEC.cues[KNEES_STRAIGHT] in cues
     a, vs = run(frames_of(lift_track([SQUAT] * 2), yaw=90.0, noise=0.002))
     assert faults_seen(vs) == set()
     assert all(it.good and it.score == 100.0 for it in a.summary().items)
@@ -380,7 +381,7 @@ def test_reach_gets_load_far() -> None:
 def test_twist_flagged_where_the_view_allows(yaw: float, world: bool) -> None:
     _, vs = run(frames_of(lift_track([TWIST] * 2), yaw=yaw, world=world, noise=0.002))
     assert TWISTING in faults_seen(vs)
-    assert any(v.cue == CUES[TWISTING] for v in vs)
+    assert any(v.cue == SPEC.cues[TWISTING] for v in vs)
     _, vs = run(frames_of(lift_track([SQUAT] * 2), yaw=yaw, world=world, noise=0.002))
     assert TWISTING not in faults_seen(vs)
 
@@ -669,7 +670,7 @@ def test_synth_reaching_lift_gets_load_far(view: str, world: bool) -> None:
     assert reach is not None and LOAD_FAR in reach.faults
     assert reach.measures["h_frac"] > 0.30 and reach.measures["hm"] < 0.5
     assert squat is not None and LOAD_FAR not in squat.faults
-    assert any(v.cue == CUES[LOAD_FAR] for v in vs) or any(v.faults and v.faults[0] != LOAD_FAR for v in vs)
+    assert any(v.cue == SPEC.cues[LOAD_FAR] for v in vs) or any(v.faults and v.faults[0] != LOAD_FAR for v in vs)
 
 
 @pytest.mark.parametrize("world", [False, True])
@@ -683,7 +684,7 @@ def test_synth_twisting_lift_gets_twisting_front_view(world: bool) -> None:
         assert twist is not None and TWISTING in twist.faults, (world, seed)
         assert twist.measures["twist_max"] > 30
         assert squat is not None and TWISTING not in squat.faults
-        assert any(v.cue == CUES[TWISTING] for v in vs)
+        assert any(v.cue == SPEC.cues[TWISTING] for v in vs)
 
 
 def test_synth_twisting_lift_gets_twisting_oblique_view_with_world() -> None:

@@ -102,9 +102,11 @@ class RecordingSink:
 
 @pytest.fixture(scope="module")
 def plank_track() -> list[PoseFrame]:
-    from coach.bench import plank_cycle
+    from coach.synth import NoiseConfig, plank_hold
 
-    return plank_cycle(20.0, FPS, aspect=320 / 240)[: int(20 * FPS * 0.4)]  # good form only (8 s)
+    sc = plank_hold(12.0, seed=0, noise=NoiseConfig.jitter_only(), fps=FPS)
+    start = next(s.start for s in sc.truth.phases if s.label == "hold") + 0.5
+    return [f for f in sc.frames if f.t >= start][: int(8 * FPS)]  # good form only (8 s), in position
 
 
 def make_loop(camera: FrameSource, track: Sequence[PoseFrame], *, keys: dict[int, str] | None = None,

@@ -150,9 +150,12 @@ def _scripted_plank(target: float | None = None) -> ScriptedAnalyzer:
 def scripted_registered(monkeypatch: pytest.MonkeyPatch) -> None:
     """``scripted_plank`` in the exercise registry, for this test only."""
     from coach import registry
+    from coach.spec import ExerciseSpec
 
     registry.exercise_names()  # load the real ones first
-    monkeypatch.setitem(registry._REGISTRY, "scripted_plank", _scripted_plank)
+    spec = ExerciseSpec(name="scripted_plank", description="a scripted plank twin for the store tests",
+                        item_kind="hold", unit="s", default_target=None, faults=())
+    monkeypatch.setitem(registry._REGISTRY, "scripted_plank", (spec, _scripted_plank))
 
 
 class FakeClock:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 import pytest
 
-from coach import geometry as g
+from coach import geometry as geo
 from coach.landmarks import Landmark as L
+from coach.pose import PoseFrame
 from coach.synth import body as b
 from coach.synth.body import BodyDims, Posture, PostureSeq, bilateral, forward_kinematics, solve
 from coach.synth.camera import VIS_FAR, VIS_NEAR, Camera, View, project, project_track
@@ -56,6 +58,28 @@ def test_segment_fractions_of_stature(name: str, frac: float) -> None:
     assert getattr(DIMS, name) / DIMS.stature == pytest.approx(frac)
 
 
+class g:
+    """The measures these tests take, in :mod:`coach.geometry`'s terms."""
+
+    distance = staticmethod(geo.distance)
+    flexion = staticmethod(geo.flexion_deg)
+
+    @staticmethod
+    def joint_angle(a: Any, b: Any, c: Any) -> float:
+        return 180.0 - geo.flexion_deg(a, b, c)
+
+    @staticmethod
+    def offset_below_line(p: Any, a: Any, b: Any) -> float:
+        return geo.offset_below(p, a, b)
+
+    @staticmethod
+    def choose_side(frame: PoseFrame) -> str:
+        from exercises._sides import SideSelector
+        from exercises._view import View as FrameView
+
+        return SideSelector(("shoulder", "hip", "knee", "ankle"), 0.6, 0.12).update(FrameView(frame), frame.t)
+
+
 @pytest.mark.parametrize(
     ("lm", "frac"),
     [
@@ -67,6 +91,7 @@ def test_segment_fractions_of_stature(name: str, frac: float) -> None:
         (L.LEFT_ELBOW, 0.630),
     ],
 )
+
 def test_standing_landmark_heights_match_winter(lm: L, frac: float) -> None:
     p = forward_kinematics(Posture(), DIMS)
     assert p[lm, 1] / H == pytest.approx(frac, abs=0.003)

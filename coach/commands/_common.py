@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from coach.errors import InputError, UsageError
 from coach.exercise import ExerciseAnalyzer
-from coach.registry import canonical_name, exercise_names, get_exercise
-
-MAX_LOAD_KG = 500.0
-"""A sanity bound for --load-kg (far above anything lifted by hand)."""
+from coach.registry import exercise_names, get_exercise, get_spec, specs
 
 
 def add_exercise_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -23,8 +20,24 @@ def add_exercise_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
     )
     p.add_argument("--target", type=float, default=None,
                    help="target for the set: reps, lifts, or hold seconds (exercise default otherwise)")
-    p.add_argument("--load-kg", type=float, default=None, metavar="KG",
-                   help="lift only: the load's weight, to give the NIOSH lifting index (LI = load / RWL)")
+    seen: set[str] = set()
+    for spec in specs():  # each exercise's own options, from its spec
+        for opt in spec.options:
+            if opt.dest not in seen:
+                seen.add(opt.dest)
+                p.add_argument(opt.flag, dest=opt.dest, type=float, default=None, metavar=opt.metavar,
+                               help=f"{spec.name} only: {opt.help}")
+
+
+def exercise_options(args: argparse.Namespace) -> dict[str, float]:
+    """The exercise options given on the command line (``--load-kg`` ...)."""
+    out: dict[str, float] = {}
+    for spec in specs():
+        for opt in spec.options:
+            value = getattr(args, opt.dest, None)
+            if value is not None:
+                out[opt.dest] = value
+    return out
 
 
 def add_model_arg(p: argparse.ArgumentParser) -> None:
@@ -32,19 +45,25 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                    help="pose model .task file (default: the managed model, fetched on first use)")
 
 
-def make_analyzer(name: str, target: float | None, load_kg: float | None = None) -> ExerciseAnalyzer:
-    """A fresh analyzer; unknown names and bad options are usage errors."""
+def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None) -> ExerciseAnalyzer:
+    """A fresh analyzer; unknown names and bad options are usage errors.
+    ``options`` are the exercise's own (its spec's ``options``)."""
     if target is not None and not (math.isfinite(target) and target > 0):
         raise UsageError(f"--target must be a positive number, got {target:g}")
-    options: dict[str, float] = {} if target is None else {"target": target}
-    if load_kg is not None:
-        if not (math.isfinite(load_kg) and 0 < load_kg <= MAX_LOAD_KG):
-            raise UsageError(f"--load-kg must be between 0 and {MAX_LOAD_KG:g}, got {load_kg:g}")
-        exercise = canonical_name(name)
-        if exercise != "lift":
-            raise UsageError(f"--load-kg applies to the lift exercise only, not {exercise}")
-        options["load_kg"] = load_kg
-    return get_exercise(name, **options)
+    kwargs: dict[str, float] = {} if target is None else {"target": target}
+    if options:
+        spec = get_spec(name)
+        for dest, value in options.items():
+            opt = spec.option(dest)
+            if opt is None:
+                owners = [s for s in specs() if s.option(dest) is not None]
+                flag = next((o.flag for s in owners for o in s.options if o.dest == dest), dest)
+                only = " or ".join(s.name for s in owners) or "no exercise"
+                raise UsageError(f"{flag} applies to {only} only, not {spec.name}")
+            if not (math.isfinite(value) and opt.minimum < value <= opt.maximum):
+                raise UsageError(f"{opt.flag} must be between {opt.minimum:g} and {opt.maximum:g}, got {value:g}")
+            kwargs[dest] = value
+    return get_exercise(name, **kwargs)
 
 
 def info(msg: str, quiet: bool = False) -> None:

@@ -7,7 +7,14 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
-from coach.commands._common import add_exercise_arg, add_model_arg, check_outputs, make_analyzer, parse_aspect
+from coach.commands._common import (
+    add_exercise_arg,
+    add_model_arg,
+    check_outputs,
+    exercise_options,
+    make_analyzer,
+    parse_aspect,
+)
 from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
@@ -34,7 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    analyzer = make_analyzer(args.exercise, args.target, args.load_kg)  # unknown exercise fails before any I/O
+    # an unknown exercise or a bad option fails before any I/O
+    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args))
     if not args.input.exists():
         raise InputError(f"{args.input}: no such file")
     check_outputs([args.input], [("--jsonl", args.jsonl), ("--summary-json", args.summary_json),

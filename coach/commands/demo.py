@@ -16,6 +16,7 @@ from coach.commands._common import make_analyzer, non_negative_int
 from coach.errors import InputError
 from coach.pipeline import Pipeline, Sample, Sink, run
 from coach.posetrack import read_pose_track, write_pose_track
+from coach.registry import get_spec
 from coach.store.hooks import add_store_args, open_session
 from coach.summary_text import format_summary
 
@@ -34,25 +35,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 class _CuePrinter:
     """Prints each cue the feedback policy chose, with its time."""
 
-    def __init__(self, offset: float) -> None:
-        self.offset = offset
-
     def on_sample(self, sample: Sample) -> None:
         if sample.cue is not None:
-            print(f"  {sample.verdict.t - self.offset:6.1f} s  [{sample.verdict.phase}] {sample.cue.text}")
+            print(f"  {sample.verdict.t:6.1f} s  [{sample.verdict.phase}] {sample.cue.text}")
 
     def close(self, summary: object) -> None:
         return None
-
-
-HOLD_EXERCISES = frozenset({"plank", "knee_to_chest"})
 
 
 def _demo_target(exercise: str, count: int, hold_s: float) -> float | None:
     """The demo's segments are short, so each set's target is what its
     segment asks of the user (its hold time, or its number of reps/lifts):
     the scores then show form, not the length of the demo."""
-    if exercise in HOLD_EXERCISES:
+    if get_spec(exercise).item_kind == "hold":
         return hold_s if hold_s > 0 else None
     return float(count) if count > 0 else None
 
@@ -78,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             pipeline = Pipeline(make_analyzer(exercise, target))
             sinks: list[Sink] = [session.set_sink(exercise=exercise, target=target)]
             if not args.quiet:
-                sinks.append(_CuePrinter(0.0))
+                sinks.append(_CuePrinter())
             result = run(((f, None) for f in frames), pipeline, sinks)
             print(format_summary(result.summary, no_person=result.no_person))
         if args.out_dir:

@@ -15,7 +15,15 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from coach.commands._common import add_exercise_arg, add_model_arg, camera_index, check_outputs, info, make_analyzer
+from coach.commands._common import (
+    add_exercise_arg,
+    add_model_arg,
+    camera_index,
+    check_outputs,
+    exercise_options,
+    info,
+    make_analyzer,
+)
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -80,7 +88,8 @@ def _display(args: argparse.Namespace) -> Display:
 
 
 def cmd_live(args: argparse.Namespace) -> int:
-    analyzer = make_analyzer(args.exercise, args.target, args.load_kg)  # unknown exercise fails before any I/O
+    # an unknown exercise or a bad option fails before any I/O
+    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args))
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coach import __version__
+from coach.registry import find_spec
 from coach.report import html as h
 from coach.report import plots
 from coach.store.dates import local_time
@@ -15,15 +16,13 @@ from coach.store.db import Store
 from coach.store.queries import reading, score_trend, session_detail
 from coach.store.rows import SessionDetail, SetDetail
 
-KEY_METRIC_HINTS: dict[str, tuple[str, ...]] = {
-    "plank": ("body_angle", "body_line", "hip_angle", "hip_offset", "hip"),
-    "hip_bridge": ("hip_extension", "hip_angle", "hip", "knee"),
-    "knee_to_chest": ("hip_flexion", "hip", "knee"),
-    "lift": ("trunk_flexion", "trunk", "knee_flexion", "knee"),
-}
-"""For each exercise, substrings tried in order to pick the key angle."""
-
 MAX_DETAILED = 12
+
+
+def _metric_hints(exercise: str) -> tuple[str, ...]:
+    """The exercise's key metrics (its spec), most important first."""
+    spec = find_spec(exercise)
+    return tuple(m.key for m in spec.metrics) if spec is not None else ()
 
 
 def key_metric(exercise: str, names: Sequence[str]) -> str | None:
@@ -31,7 +30,7 @@ def key_metric(exercise: str, names: Sequence[str]) -> str | None:
     exercise's hints, else the first angle-like one, else the first."""
     if not names:
         return None
-    for hint in (*KEY_METRIC_HINTS.get(exercise, ()), "angle", "flexion", "deg"):
+    for hint in (*_metric_hints(exercise), "angle", "flexion", "deg"):
         for name in names:
             if hint in name.lower():
                 return name
@@ -193,12 +192,13 @@ def _set_section(det: SetDetail, numbered: bool) -> str:
                f"{target_text}.{hold_text}</p>")
     out.append(h.figure(plots.progress_vs_target(kind, det.seconds, st.target, final, t0),
                         f"{what} against target", f"{what.capitalize()} over the set."))
-    if st.exercise == "lift" and det.items:
-        out.append("<h3>Each lift</h3><p class=\"explain\">For every lift: the largest trunk flexion and the "
-                   "knee flexion (bending the knees spares the back), and H, the horizontal distance of the "
-                   "hands in front of the ankles as a fraction of body height (the H of the NIOSH lifting "
-                   "equation; red bars were flagged as load too far).</p>")
-        out.append(h.figure(plots.lift_measures(det.items), "lift measures", "Trunk and knee angle, and H, per lift."))
+    spec = find_spec(st.exercise)
+    if spec is not None and spec.item_measures and det.items:
+        noun = spec.item_kind
+        out.append(f"<h3>Each {noun}</h3><p class=\"explain\">{h.esc(spec.item_chart_text)}</p>")
+        labels = ", ".join(m.label for m in spec.item_measures)
+        out.append(h.figure(plots.item_measures(det.items, spec.item_measures, noun), f"{noun} measures",
+                            f"{labels[0].upper()}{labels[1:]}, per {noun}."))
     if det.items:
         out.append(_items_table(det))
     return "".join(out)
@@ -208,10 +208,11 @@ def table_measures(exercise: str, names: Sequence[str], n: int = 4) -> list[str]
     """The measures worth a column: lift's trunk, knee and H first, then
     the names matching the exercise's key-angle hints, then the rest."""
     chosen: list[str] = []
-    if exercise == "lift":
-        picks = (plots.pick_measure(names, p) for p in (plots.LIFT_TRUNK, plots.LIFT_KNEE, plots.LIFT_H))
+    spec = find_spec(exercise)
+    if spec is not None:
+        picks = (plots.pick_measure(names, m.keys) for m in spec.item_measures)
         chosen.extend(p for p in picks if p is not None)
-    for hint in (*KEY_METRIC_HINTS.get(exercise, ()), "angle", "flexion"):
+    for hint in (*_metric_hints(exercise), "angle", "flexion"):
         chosen.extend(name for name in names if hint in name.lower() and name not in chosen)
     chosen.extend(name for name in names if name not in chosen)
     return chosen[:n]

@@ -14,6 +14,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from coach.registry import find_fault, find_spec
+from coach.spec import ItemMeasure
 from coach.store.rows import FaultRow, ItemRow, MetricSecond, SecondRow
 
 INK = "#1f2937"
@@ -21,30 +23,25 @@ MUTED = "#6b7280"
 GRID = "#e5e7eb"
 ACCENT = "#2563eb"
 GOOD = "#16a34a"
-EXERCISE_COLORS = {"plank": "#2563eb", "hip_bridge": "#db2777", "knee_to_chest": "#0d9488", "lift": "#ea580c"}
+SERIES_COLORS = ("#ea580c", "#0d9488", "#6366f1", "#db2777")
 FAULT_PALETTE = ("#ef4444", "#f59e0b", "#a855f7", "#10b981", "#ec4899", "#84cc16", "#64748b", "#a16207")
-FAULT_GROUPS: dict[str, tuple[str, ...]] = {
-    "plank": ("hips_sagging", "hips_piking", "elbows_not_under_shoulders", "head_dropped"),
-    "hip_bridge": ("hips_too_low", "back_overarched", "feet_too_far", "feet_too_close", "hips_uneven"),
-    "knee_to_chest": ("knee_not_close", "head_lifted", "other_leg_lifted"),
-    "lift": ("knees_straight", "back_rounded", "load_far", "twisting"),
-}
-"""DESIGN.md's fault codes per exercise: a code's colour is its place in
-its exercise's list, so the faults of one exercise never share a colour."""
+"""A fault's colour is its place in its exercise's fault list (the spec), so
+the faults of one exercise never share a colour."""
 DPI = 110
 
 
 def fault_color(code: str) -> str:
     if code == "not_visible":
         return "#9ca3af"
-    for codes in FAULT_GROUPS.values():
-        if code in codes:
-            return FAULT_PALETTE[codes.index(code)]
+    hit = find_fault(code)
+    if hit is not None:
+        return FAULT_PALETTE[hit[0].fault_codes.index(code) % len(FAULT_PALETTE)]
     return FAULT_PALETTE[sum(map(ord, code)) % len(FAULT_PALETTE)]
 
 
 def exercise_color(name: str) -> str:
-    return EXERCISE_COLORS.get(name, ACCENT)
+    spec = find_spec(name)
+    return spec.color if spec is not None else ACCENT
 
 
 def _figure(w: float, h: float) -> tuple[Figure, Axes]:
@@ -230,50 +227,51 @@ def pick_measure(measures: Sequence[str], prefixes: Sequence[str]) -> str | None
     return None
 
 
-LIFT_TRUNK = ("trunk_flexion_max", "trunk_flexion", "trunk")
-LIFT_KNEE = ("knee_flexion_max", "knee_flexion_at", "knee_flexion", "knee")
-LIFT_H = ("h_frac", "h_max", "h_")
-
-
-def lift_measures(items: Sequence[ItemRow]) -> bytes:
-    """Per lift: trunk and knee angle (grouped bars) and H (bars)."""
+def item_measures(items: Sequence[ItemRow], measures: Sequence[ItemMeasure], noun: str) -> bytes:
+    """Per item (rep, hold or lift): the angle measures as grouped bars on
+    the left, the first measure in another unit as bars on the right (red
+    where the measure's fault was raised)."""
     fig = Figure(figsize=(9.0, 3.4), dpi=DPI, facecolor="white", layout="constrained")
     FigureCanvasAgg(fig)
     ax, axh = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
     _style(ax)
     _style(axh)
     names = sorted({k for it in items for k in it.measures})
-    trunk, knee, h = (pick_measure(names, p) for p in (LIFT_TRUNK, LIFT_KNEE, LIFT_H))
-    if not items or not (trunk or knee or h):
-        _empty(ax, "no lift measures recorded")
+    picked = [(m, pick_measure(names, m.keys)) for m in measures]
+    angles = [(m, k) for m, k in picked if k and m.unit == "deg"]
+    other = next(((m, k) for m, k in picked if k and m.unit != "deg"), None)
+    if not items or not (angles or other):
+        _empty(ax, f"no {noun} measures recorded")
         _empty(axh, "")
         return _png(fig)
-    idx = [it.index for it in items]
-    labels = [str(i) for i in idx]
-    width = 0.38
+    labels = [str(it.index) for it in items]
 
-    def vals(key: str | None) -> list[float]:
-        return [float(it.measures.get(key) or 0.0) if key else 0.0 for it in items]
+    def vals(key: str) -> list[float]:
+        return [float(it.measures.get(key) or 0.0) for it in items]
 
     pos = list(range(len(items)))
-    if trunk:
-        ax.bar([p - width / 2 for p in pos], vals(trunk), width, color="#ea580c", label=trunk.replace("_", " "))
-    if knee:
-        ax.bar([p + width / 2 for p in pos], vals(knee), width, color="#0d9488", label=knee.replace("_", " "))
+    width = 0.76 / max(1, len(angles))
+    for j, (_m, key) in enumerate(angles):
+        off = (j - (len(angles) - 1) / 2) * width
+        ax.bar([p + off for p in pos], vals(key), width, color=SERIES_COLORS[j % len(SERIES_COLORS)],
+               label=key.replace("_", " "))
     ax.set_xticks(pos, labels)
-    ax.set_xlabel("lift")
+    ax.set_xlabel(noun)
     ax.set_ylabel("degrees")
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
-    ax.set_title("Trunk and knee angle per lift", loc="left", fontsize=11, fontweight="bold")
-    if h:
-        hv = vals(h)
-        colors = ["#ef4444" if "load_far" in it.faults else "#6366f1" for it in items]
+    if angles:
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        title = " and ".join(m.label for m, _k in angles)
+        ax.set_title(f"{title[0].upper()}{title[1:]} per {noun}", loc="left", fontsize=11, fontweight="bold")
+    if other is not None:
+        m, key = other
+        hv = vals(key)
+        colors = ["#ef4444" if (m.fault and m.fault in it.faults) else "#6366f1" for it in items]
         axh.bar(pos, hv, 0.6, color=colors)
         axh.set_xticks(pos, labels)
         axh.set_ylim(0, max(max(hv) * 1.25, 0.1))
-        axh.set_xlabel("lift")
-        axh.set_ylabel("H / body height")
-        axh.set_title(f"H ({h})", loc="left", fontsize=11, fontweight="bold")
+        axh.set_xlabel(noun)
+        axh.set_ylabel(m.label)
+        axh.set_title(f"{m.label} ({key})", loc="left", fontsize=11, fontweight="bold")
     else:
-        _empty(axh, "no H measure")
+        _empty(axh, "")
     return _png(fig)

@@ -12,14 +12,15 @@ import math
 from dataclasses import dataclass, field
 
 from coach.exercise import FrameVerdict
+from coach.registry import find_spec
 from coach.store.rows import FaultRow, ItemRow, MetricSecond, SecondRow
-
-ITEM_KIND: dict[str, str] = {"plank": "hold", "lift": "lift"}
-"""What one counted unit of an exercise is called (default ``rep``)."""
 
 
 def item_kind(exercise: str) -> str:
-    return ITEM_KIND.get(exercise, "rep")
+    """What one counted unit of an exercise is called (its spec's
+    ``item_kind``; ``rep`` for an exercise this version does not know)."""
+    spec = find_spec(exercise)
+    return spec.item_kind if spec is not None else "rep"
 
 
 @dataclass

@@ -136,10 +136,8 @@ def exercise_filter(name: str | None) -> str | None:
     from coach.registry import exercise_names
 
     key = name.strip().lower().replace("-", "_")
-    valid = sorted({*exercise_names(), *KNOWN_EXERCISES})
+    valid = exercise_names()
     if key not in valid:
         raise UsageError(f"unknown exercise {name!r}; choose one of: {', '.join(valid)}")
     return key
 
-
-KNOWN_EXERCISES = ("plank", "hip_bridge", "knee_to_chest", "lift")

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from coach.registry import find_spec
+
 
 @dataclass(frozen=True)
 class SessionRow:
@@ -49,11 +51,12 @@ class SetRow:
     @property
     def kind(self) -> str:
         """What the set counts: ``hold`` (seconds), ``lift`` or ``rep``."""
-        if self.target_unit == "s" or self.exercise == "plank":
+        if self.target_unit == "s":
             return "hold"
-        if self.target_unit == "lifts" or self.exercise == "lift":
+        if self.target_unit == "lifts":
             return "lift"
-        return "rep"
+        spec = find_spec(self.exercise)
+        return spec.item_kind if spec is not None else "rep"
 
     def result_text(self) -> str:
         """``42.0 s hold / 60 s`` or ``8 reps / 10``."""
