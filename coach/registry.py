@@ -16,10 +16,11 @@ nothing outside ``exercises/`` names an exercise.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from typing import Any
 
-from coach.errors import UnknownExerciseError
+from coach.errors import UnknownExerciseError, UsageError
 from coach.exercise import ExerciseAnalyzer
 from coach.spec import NOT_VISIBLE_LABEL, ExerciseSpec, FaultSpec
 
@@ -60,11 +61,21 @@ def unregister(name: str) -> None:
     _REGISTRY.pop(name, None)
 
 
+PLUGINS_ENV = "COACH_PLUGINS"
+"""Comma-separated modules to import after the built-in exercises: each
+registers its own exercise (see the README's developer section)."""
+
+
 def _load_builtin() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
         importlib.import_module("exercises")
+        for name in filter(None, (n.strip() for n in os.environ.get(PLUGINS_ENV, "").split(","))):
+            try:
+                importlib.import_module(name)
+            except ImportError as exc:
+                raise UsageError(f"{PLUGINS_ENV}: cannot import {name!r}: {exc}") from None
 
 
 def exercise_names() -> list[str]:

@@ -27,7 +27,6 @@ from coach.exercise import NOT_VISIBLE, FrameVerdict, RepRecord
 from coach.landmarks import NUM_LANDMARKS, Landmark
 from coach.pose import PoseFrame
 from coach.registry import get_exercise
-from exercises import _lift_measures as m
 from exercises.lift import (
     BACK_ROUNDED,
     BRACE_CUE,
@@ -39,6 +38,7 @@ from exercises.lift import (
     LiftAnalyzer,
     LiftConfig,
 )
+from exercises.lift import measures as m
 
 L = Landmark
 

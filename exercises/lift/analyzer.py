@@ -1,0 +1,597 @@
+"""The lift coach's state machine (see :mod:`exercises.lift`)."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import ClassVar
+
+from coach import geometry as geo
+from coach.aspect import AspectEstimator
+from coach.debounce import Hysteresis
+from coach.exercise import NOT_VISIBLE, FaultEvent, FrameVerdict, RepRecord, SetSummary
+from coach.landmarks import Side, other_side, sided
+from coach.pose import PoseFrame
+from coach.registry import register
+from coach.spec import ExerciseSpec
+from exercises._base import AnalyzerBase, fault_landmarks
+from exercises.lift import measures as m
+from exercises.lift.config import (
+    ASCENDING,
+    ASSUMPTIONS,
+    BACK_ROUNDED,
+    BOTTOM,
+    BRACE_CUE,
+    DESCENDING,
+    DISCLAIMER,
+    FAULT_PRIORITY,
+    KNEES_STRAIGHT,
+    LIFT_PHASES,
+    LIFT_TYPE_CODES,
+    LOAD_FAR,
+    SPEC,
+    STANDING,
+    TWISTING,
+    VIEW_FRONT,
+    VIEW_OBLIQUE,
+    VIEW_SIDE,
+    VIEW_UNKNOWN,
+    LiftConfig,
+)
+from exercises.lift.measuring import LiftMeasuring
+from exercises.lift.state import _L, _Baselines, _Frame, _LiftTrack, _Measures, _quantile, _side_score
+
+
+@register(SPEC)
+class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
+    """Streaming lift coach (see the module docstring)."""
+
+    name: ClassVar[str] = "lift"
+    SPEC: ClassVar[ExerciseSpec] = SPEC
+
+    def __init__(
+        self, config: LiftConfig | None = None, target: float | None = None, load_kg: float | None = None
+    ) -> None:
+        if target is not None and not (math.isfinite(target) and target > 0):
+            raise ValueError(f"target must be a positive number of lifts, got {target!r}")
+        if load_kg is not None and not (math.isfinite(load_kg) and load_kg > 0):
+            raise ValueError(f"load_kg must be a positive weight, got {load_kg!r}")
+        self.config = config or LiftConfig()
+        self.target = target
+        self.load_kg = load_kg
+        c = self.config
+        super().__init__(c)
+        self._h_knee = Hysteresis(c.stoop_knee_max_deg, c.stoop_knee_off_deg, rising=False)
+        self._h_stoop_trunk = Hysteresis(c.stoop_trunk_deg, c.stoop_trunk_off_deg)
+        self._h_trunk = Hysteresis(c.trunk_flexion_max_deg, c.trunk_flexion_off_deg)
+        self._h_far = Hysteresis(c.load_far_h_frac, c.load_far_off_h_frac)
+        self._h_twist = Hysteresis(c.twist_max_deg, c.twist_off_deg)
+        self._h_twist_proxy = Hysteresis(c.twist_proxy_deg, c.twist_proxy_off_deg)
+        self._reset_state()
+
+    # -- protocol ----------------------------------------------------------------
+    def _gap_s(self) -> float:
+        return self.config.max_frame_gap_s
+
+    def _reset_state(self) -> None:
+        for h in (self._h_knee, self._h_stoop_trunk, self._h_trunk, self._h_far, self._h_twist,
+                  self._h_twist_proxy):
+            h.reset()
+        self._phase = STANDING
+        self._count = 0
+        self._items: list[RepRecord] = []
+        self._lift_types: list[str] = []
+        self._track: _LiftTrack | None = None
+        self._base = _Baselines()
+        self._side: Side = "left"
+        self._view = VIEW_UNKNOWN
+        self._view_counts: dict[str, int] = {}
+        self._last_visible_t: float | None = None
+        self._anchor: tuple[float, float] | None = None
+        self._jump_run: list[tuple[float, float]] = []
+        self._carry_until = -math.inf
+        self._world_frames = 0
+        self._rest_t: float | None = None
+        self._aspect = AspectEstimator(self.config.aspect)
+        self._x_scale = 1.0
+        self._clear_filters()
+
+    def _clear_filters(self) -> None:
+        n = max(1, self.config.median_frames)
+        self._hist_hand: deque[float] = deque(maxlen=n)
+        self._hist_shoulder: deque[float] = deque(maxlen=n)
+        self._hist_trunk: deque[float] = deque(maxlen=n)
+        self._hist_feet: deque[tuple[float, float, float, float]] = deque()
+        self._scale_s = math.nan  # smoothed 2D stature while standing
+        self._width_scale = math.nan  # smoothed hip-width stature estimate (front view)
+        self._lift_scale = math.nan  # 2D stature frozen for the lift in progress
+        self._rest_scale = math.nan  # 2D stature at the last rest (upright, hands down)
+        self._was_still = False  # the feet were still on the previous judged frame
+
+    def _on_frame(self, frame: PoseFrame, t: float, dt: float) -> FrameVerdict:
+        c = self.config
+
+        f = _Frame.of(frame)
+        side = self._choose_side(f)
+        if not self._key_visible(f, side):
+            if not self._key_visible(f, other_side(side)):
+                return self._not_visible(t, side)
+            # one leg or arm hidden, the other side fully seen (a front view):
+            # measure from that side for this frame
+            side = other_side(side)
+
+        if c.guess_aspect and frame.aspect == 1.0:
+            self._guess_aspect(f, side)
+        meas = self._measure(f, side)
+        if not math.isfinite(meas.scale) or meas.scale <= 0 or not geo.finite(meas.hand_h, meas.shoulder_h):
+            return self._not_visible(t, side)
+        if self._is_jump(meas, t):
+            return self._unjudged(t, side, ("tracking_jump",))
+
+        self._filter(meas)
+        meas.still = self._feet_still(meas, t)
+        self._was_still = meas.still
+        self._clock.mark_seen()
+        self._last_visible_t = t
+        self._nv.update(t, ())
+        if meas.world_ok:
+            self._world_frames += 1
+        self._update_view(meas, t)
+        brace = self._step_phase(meas, t)
+        raw = self._raw_faults(meas, t)
+        faults = self._faults.update(t, raw)
+        if self._track is not None:
+            self._track.faults.update(faults)
+        self._view_counts[self._view] = self._view_counts.get(self._view, 0) + 1
+
+        cue: str | None = SPEC.cue(faults[0]) if faults else (BRACE_CUE if brace else None)
+        return FrameVerdict(
+            t=t,
+            phase=self._phase,
+            faults=faults,
+            reps=self._count,
+            hold_s=0.0,
+            visible=True,
+            cue=cue,
+            side=side,
+            metrics=self._metrics(meas),
+            warnings=self._faults.pending(),
+            fault_joints=fault_landmarks(SPEC, faults, side),
+        )
+
+    def summary(self) -> SetSummary:
+        c = self.config
+        now = self._clock.last
+        events: list[FaultEvent] = list(self._faults.events(now)) + list(self._nv.events(now))
+        events.sort(key=lambda e: (e.start, e.code))
+        scores = [it.score for it in self._items]
+        score = sum(scores) / len(scores) if scores else 0.0
+        duration = self.duration_s
+        world = self._world_frames > 0
+        assumptions = list(ASSUMPTIONS)
+        if not world:
+            assumptions.append(
+                f"Stature assumed {c.assumed_stature_m:.2f} m (no world landmarks): h_cm and v_cm are estimates."
+            )
+        if self.load_kg is None:
+            assumptions.append("Load weight unknown: no lifting index (pass load_kg to get LI = load / RWL).")
+        view = max(self._view_counts.items(), key=lambda kv: kv[1])[0] if self._view_counts else VIEW_UNKNOWN
+        extra: dict[str, object] = {
+            "view": view,
+            "view_frames": dict(self._view_counts),
+            "judged": self._judged_description(view, world),
+            "lift_types": list(self._lift_types),
+            "lift_type_codes": {k: (None if math.isnan(v) else v) for k, v in LIFT_TYPE_CODES.items()},
+            "stature_source": "world landmarks" if world else f"assumed {c.assumed_stature_m:.2f} m",
+            "x_scale": self._x_scale,
+            "assumptions": assumptions,
+            "disclaimer": DISCLAIMER,
+            "brace": "'Brace your core' is cued before each lift as a reminder; bracing cannot be seen.",
+        }
+        if self.load_kg is not None:
+            extra["load_kg"] = self.load_kg
+        if self.target is not None:
+            extra["target_completion"] = round(min(1.0, self._count / self.target), 4)
+        return SetSummary(
+            exercise=self.name,
+            reps=self._count,
+            hold_s=0.0,
+            score=score,
+            score_formula=(
+                "mean over lifts of the per-lift score; per-lift score = 100 - penalties of the faults "
+                f"reported during that lift (back_rounded {c.penalty_back_rounded:g}, knees_straight "
+                f"{c.penalty_knees_straight:g}, twisting {c.penalty_twisting:g}, load_far "
+                f"{c.penalty_load_far:g}), floored at 0; 0 when no lift was completed"
+            ),
+            duration_s=duration,
+            target=self.target,
+            target_unit="lifts",
+            items=tuple(self._items),
+            fault_events=tuple(events),
+            visible_fraction=self.visible_fraction,
+            extra=extra,
+        )
+
+    def _filter(self, meas: _Measures) -> None:
+        """Median of the last few judged frames for the segmentation signals."""
+        for hist, value, name in (
+            (self._hist_hand, meas.hand_h, "hand_s"),
+            (self._hist_shoulder, meas.shoulder_h, "shoulder_s"),
+            (self._hist_trunk, meas.trunk, "trunk_s"),
+        ):
+            if math.isfinite(value):
+                hist.append(value)
+            elif name == "trunk_s":
+                hist.clear()  # the view no longer shows flexion
+            vals = sorted(hist)
+            setattr(meas, name, vals[len(vals) // 2] if vals else math.nan)
+
+    def _feet_still(self, meas: _Measures, t: float) -> bool:
+        """Feet planted and body size steady over the last ``still_window_s``."""
+        c = self.config
+        x, y = meas.feet_2d
+        scale = meas.scale_img
+        hist = self._hist_feet
+        if not geo.finite(x, y, scale) or scale <= 0:
+            hist.clear()
+            return False
+        while hist and (t - hist[0][0] > c.still_window_s or t < hist[0][0]):
+            hist.popleft()
+        hist.append((t, x, y, scale))
+        if t - hist[0][0] < 0.8 * c.still_window_s:
+            return False  # not enough history yet
+        limit = c.feet_still_max * scale
+        sizes = [h[3] for h in hist]
+        if max(sizes) > (1.0 + c.size_still_max) * min(sizes):
+            return False
+        return all(math.hypot(h[1] - x, h[2] - y) <= limit for h in hist)
+
+    # -- seeing ----------------------------------------------------------------------
+    def _choose_side(self, f: _Frame) -> Side:
+        if self._track is not None:
+            return self._side
+        cur, oth = self._side, other_side(self._side)
+        if _side_score(f, oth) > _side_score(f, cur) + self.config.side_switch_margin:
+            self._side = oth
+        return self._side
+
+    def _key_visible(self, f: _Frame, side: Side) -> bool:
+        th = self.config.min_visibility
+        for joint in ("shoulder", "hip", "knee", "ankle"):
+            if not f.seen(sided(side, joint), th):
+                return False
+        return f.seen(_L.LEFT_WRIST, th) or f.seen(_L.RIGHT_WRIST, th)
+
+    def _not_visible(self, t: float, side: Side) -> FrameVerdict:
+        faults = self._nv.update(t, (NOT_VISIBLE,))
+        self._lost(t)
+        return FrameVerdict(
+            t=t, phase=self._phase, faults=faults or (NOT_VISIBLE,), reps=self._count, hold_s=0.0,
+            visible=False, cue=SPEC.cue(NOT_VISIBLE), side=side,
+        )
+
+    def _unjudged(self, t: float, side: Side, warnings: tuple[str, ...]) -> FrameVerdict:
+        self._lost(t)
+        return FrameVerdict(t=t, phase=self._phase, faults=(), reps=self._count, hold_s=0.0,
+                            visible=False, cue=None, side=side, warnings=warnings)
+
+    def _lost(self, t: float) -> None:
+        """A frame that cannot be judged: the lift in progress is dropped
+        when too much of it goes unseen."""
+        tr = self._track
+        if tr is not None:
+            tr.frames += 1
+            if t - tr.last_seen_t > self.config.lost_reset_s:
+                self._abort(t)
+        last = self._last_visible_t
+        if last is not None and t - last > self.config.lost_reset_s:
+            self._faults.clear_all(last)
+
+    def _on_gap(self, t_last: float, t_now: float) -> None:
+        """Time jumped back or a gap longer than ``max_frame_gap_s``."""
+        if self._track is not None:
+            self._abort(t_now)
+        self._faults.clear_all(t_last)
+        self._base = _Baselines()  # stale after a gap: learn standing again
+        self._clear_filters()
+        self._anchor = None
+        self._jump_run.clear()
+
+    def _abort(self, t: float) -> None:
+        self._track = None
+        self._phase = STANDING
+        for h in (self._h_far, self._h_twist, self._h_twist_proxy):
+            h.reset()
+
+    def _is_jump(self, meas: _Measures, t: float) -> bool:
+        """A hip jump faster than any body movement is a tracking glitch;
+        it becomes the new normal once it persists."""
+        c = self.config
+        p = meas.hip_2d
+        scale = meas.scale_2d if math.isfinite(meas.scale_2d) else meas.scale
+        if not (geo.finite(p[0], p[1], scale) and scale > 0):
+            return False
+        last_t = self._last_visible_t
+        if self._anchor is None or last_t is None:
+            self._anchor = p
+            return False
+        dt = min(max(t - last_t, 1.0 / 60.0), c.max_frame_gap_s)
+        limit = (c.jump_speed * dt + c.jump_slack) * scale
+        if math.dist(p, self._anchor) <= limit:
+            self._anchor = p
+            self._jump_run.clear()
+            return False
+        if self._jump_run and math.dist(p, self._jump_run[-1]) > limit:
+            self._jump_run.clear()
+        self._jump_run.append(p)
+        if len(self._jump_run) >= c.jump_confirm_frames:
+            self._anchor = p
+            self._jump_run.clear()
+            if self._track is not None:
+                self._abort(t)
+            return False
+        return True
+
+    # -- state machine -------------------------------------------------------------------
+    def _step_phase(self, meas: _Measures, t: float) -> bool:
+        """Advance the lift state machine; True on the frame a lift starts
+        (when "Brace your core" is cued)."""
+        c = self.config
+        b = self._base
+        if self._phase == STANDING:
+            self._learn_baselines(meas, t)
+            if not geo.finite(b.hand_h, b.shoulder_h):
+                return False
+            hand_drop = b.hand_h - meas.hand_s
+            bent = (b.shoulder_h - meas.shoulder_s >= c.bend_shoulder_drop
+                    or (math.isfinite(meas.trunk_s) and meas.trunk_s >= c.bend_trunk_deg))
+            if hand_drop < c.descend_hand_drop and self._upright(meas) and meas.still:
+                self._rest_t = t  # the lift, if one follows, starts after this
+                self._rest_scale = meas.scale_img
+            if hand_drop >= c.descend_hand_drop and bent and meas.still and self._size_reliable(meas):
+                self._phase = DESCENDING
+                recent = self._rest_t is not None and t - self._rest_t <= c.rest_window_s
+                start = self._rest_t if recent and self._rest_t is not None else t
+                self._lift_scale = self._rest_scale if recent else meas.scale_img
+                self._track = _LiftTrack(start=start, side=self._side, view=self._view, last_seen_t=t,
+                                         feet0=meas.feet_2d)
+                self._accumulate(meas, t)
+                return True
+            return False
+
+        tr = self._track
+        if tr is None:  # cannot happen; keeps the state machine total
+            self._phase = STANDING
+            return False
+        self._accumulate(meas, t)
+        rise = meas.hand_s - tr.min_hand
+        if t - tr.start > c.max_lift_s:
+            self._abort(t)
+            return False
+        moved = math.dist(meas.feet_2d, tr.feet0) if geo.finite(*meas.feet_2d, *tr.feet0) else 0.0
+        by_width = math.isfinite(self._width_scale)
+        size = self._width_scale if by_width else meas.scale_2d
+        grew = size / self._lift_scale if geo.finite(size, self._lift_scale) and self._lift_scale > 0 else 1.0
+        # the segment chain legitimately shortens while bending (oblique
+        # view), so without the hip width only growth is a sign of walking
+        shrank = by_width and grew < 1.0 / c.size_moved_max
+        if moved > c.feet_moved_max * self._lift_scale or grew > c.size_moved_max or shrank:
+            self._abort(t)  # walked off, or toward or away from the camera: not a lift in place
+            return False
+        if self._phase == DESCENDING:
+            if self._back_up(meas, tr):
+                self._abort(t)  # came back up without reaching a bottom: not a lift
+            elif rise >= c.bottom_rise or (t - tr.min_t >= c.bottom_dwell_s and tr.depth_ok):
+                self._phase = BOTTOM
+        elif self._phase == BOTTOM:
+            if rise >= c.ascend_rise:
+                self._phase = ASCENDING
+        elif self._phase == ASCENDING:
+            if rise < c.bottom_rise:
+                self._phase = BOTTOM  # went down again (re-grip)
+            elif self._back_up(meas, tr):
+                self._finish(meas, t, tr)
+        return False
+
+    def _size_reliable(self, meas: _Measures) -> bool:
+        """Can body heights be measured through a bend? With world landmarks
+        (metric skeleton) or in a side or oblique view (segment chain), yes;
+        in a 2D front view only once the hip-width size is learned: there
+        the chain foreshortens as the body bends toward the camera."""
+        return meas.source_world or self._view != VIEW_FRONT or math.isfinite(self._width_scale)
+
+    def _back_up(self, meas: _Measures, tr: _LiftTrack) -> bool:
+        c = self.config
+        b = self._base
+        drop = b.shoulder_h - meas.shoulder_s
+        recovered = meas.shoulder_s - tr.min_shoulder >= c.return_shoulder_fraction * (b.shoulder_h - tr.min_shoulder)
+        if drop > c.return_shoulder_drop and not recovered:
+            return False
+        if math.isfinite(meas.trunk_s) and meas.trunk_s > c.return_trunk_deg:
+            return False
+        depth = b.hand_h - tr.min_hand
+        return meas.hand_s - tr.min_hand >= c.return_hand_fraction * max(depth, 0.0)
+
+    def _learn_baselines(self, meas: _Measures, t: float) -> None:
+        c = self.config
+        b = self._base
+        if not meas.still:
+            return  # walking or shifting: what standing looks like is learned standing still
+        if not self._upright(meas):
+            # standing phase but never upright for long: the baselines are
+            # wrong (learned from a bad start); learn them again
+            if b.not_upright_since is None:
+                b.not_upright_since = t
+            elif t - b.not_upright_since > c.relearn_s:
+                self._base = _Baselines()
+                self._scale_s = math.nan
+            return
+        b.not_upright_since = None
+        a = self._alpha(c.baseline_tau_s)
+        b.ema("shoulder_h", meas.shoulder_s, a)
+        b.ema("hand_h", meas.hand_s, a)
+        # the body's widths are learned only while it faces the camera with
+        # both hips seen (a turn or a side view would teach edge-on widths)
+        facing = math.isfinite(meas.yaw) and meas.yaw < c.front_yaw_max_deg and meas.hips_seen
+        if facing and math.isfinite(meas.scale_2d) and math.isfinite(meas.width_2d) and meas.scale_2d > 1e-9:
+            b.ema("width_k", meas.width_2d / meas.scale_2d, a)
+        if facing or self._view == VIEW_OBLIQUE:
+            b.ema("width_q", meas.width_q, a)
+        b.ema("floor_2d", meas.floor_2d, a)
+
+    def _accumulate(self, meas: _Measures, t: float) -> None:
+        c = self.config
+        tr = self._track
+        if tr is None:
+            return
+        tr.frames += 1
+        tr.seen += 1
+        tr.last_seen_t = t
+        if meas.hand_s < tr.min_hand:
+            tr.min_hand = meas.hand_s
+            tr.min_t = t
+            depth = self._base.hand_h - tr.min_hand
+            tr.depth_ok = depth >= c.min_lift_depth and tr.min_hand <= c.lift_hand_max_h
+        tr.min_shoulder = min(tr.min_shoulder, meas.shoulder_s)
+        tr.samples.append((meas.hand_s, meas.knee, meas.hip, meas.h_frac, meas.h_cm, meas.v_cm))
+        tr.note("trunk_max", meas.trunk_s)
+        tr.note("twist_max", meas.twist)
+        tr.note("h_frac_max", meas.h_frac)
+
+    def _finish(self, meas: _Measures, t: float, tr: _LiftTrack) -> None:
+        c = self.config
+        self._phase = STANDING
+        self._track = None
+        self._carry_until = t + c.carry_window_s
+        valid = (
+            tr.depth_ok
+            and t - tr.start >= c.min_lift_s
+            and tr.seen >= c.min_seen_fraction * max(tr.frames, 1)
+        )
+        if not valid:
+            return
+        self._count += 1
+        self._items.append(self._record(meas, t, tr))
+
+    def _record(self, end: _Measures, t: float, tr: _LiftTrack) -> RepRecord:
+        """The lift's record. "At the bottom" means the frames in which the
+        hands were within ``bottom_rise`` of their lowest point (the load's
+        origin in NIOSH terms); medians there are robust to landmark jitter,
+        and the knee flexion there is summarised by its lower quartile (a
+        robust minimum: the straightest the knees were at the bottom)."""
+        c = self.config
+        near = [smp for smp in tr.samples if smp[0] <= tr.min_hand + c.bottom_rise]
+        knee_bottom = _quantile([smp[1] for smp in near], 0.25)
+        hip_bottom = _quantile([smp[2] for smp in near], 0.5)
+        ratio = m.hip_knee_ratio(hip_bottom, _quantile([smp[1] for smp in near], 0.5), c.ratio_knee_floor_deg)
+        bot = _Measures(h_frac=_quantile([smp[3] for smp in near], 0.5), h_cm=_quantile([smp[4] for smp in near], 0.5),
+                        v_cm=_quantile([smp[5] for smp in near], 0.5), hip=hip_bottom, ratio=ratio)
+        lift_type = m.classify_lift(
+            knee_bottom, bot.ratio,
+            stoop_knee_max_deg=c.stoop_knee_max_deg, stoop_ratio_min=c.stoop_ratio_min,
+            squat_knee_min_deg=c.squat_knee_min_deg, squat_ratio_max=c.squat_ratio_max,
+        )
+        hm = m.horizontal_multiplier(bot.h_cm, c.h_min_cm, c.h_max_cm)
+        vm = m.vertical_multiplier(bot.v_cm, c.v_opt_cm, c.vm_slope_per_cm, c.v_max_cm)
+        d_cm = end.v_cm - bot.v_cm
+        dm = m.distance_multiplier(d_cm, c.d_min_cm, c.d_max_cm, c.dm_constant, c.dm_coefficient_cm)
+        am = m.asymmetric_multiplier(tr.twist_max, c.am_slope_per_deg, c.am_max_deg)
+        if not math.isfinite(am):
+            am = 1.0  # asymmetry unseen in this view: assumed symmetric
+        product = hm * vm * dm * am
+        risk = 1.0 - product if math.isfinite(product) else math.nan
+        faults = tuple(code for code in FAULT_PRIORITY if code in tr.faults)
+        score = max(0.0, 100.0 - sum(c.penalty(code) for code in faults))
+        measures: dict[str, float] = {
+            "trunk_flexion_max": tr.trunk_max,
+            "knee_flexion_min_at_bottom": knee_bottom,
+            "hip_flexion_at_bottom": bot.hip,
+            "hip_knee_ratio": bot.ratio,
+            "h_frac": bot.h_frac,
+            "h_frac_max": tr.h_frac_max,
+            "h_cm": bot.h_cm,
+            "hm": hm,
+            "v_cm": bot.v_cm,
+            "vm": vm,
+            "d_cm": d_cm,
+            "dm": dm,
+            "am": am,
+            "twist_max": tr.twist_max,
+            "lowest_hand_h": tr.min_hand,
+            "lift_type": LIFT_TYPE_CODES[lift_type],
+            "risk_index": risk,
+        }
+        if self.load_kg is not None:
+            rwl = c.niosh_load_constant_kg * product if math.isfinite(product) else math.nan
+            measures["rwl_kg"] = rwl
+            if not math.isfinite(rwl):
+                measures["lifting_index"] = math.nan
+            else:  # RWL = 0 (H > 63 cm): no load is acceptable, LI is unbounded
+                measures["lifting_index"] = self.load_kg / rwl if rwl > 0 else math.inf
+        self._lift_types.append(lift_type)
+        return RepRecord(
+            index=self._count,
+            kind="lift",
+            start=tr.start,
+            end=t,
+            score=score,
+            faults=faults,
+            side=tr.side,
+            good=not faults,
+            measures=measures,
+        )
+
+    # -- faults -------------------------------------------------------------------------
+    def _raw_faults(self, meas: _Measures, t: float) -> list[str]:
+        raw: list[str] = []
+        in_lift = self._phase in LIFT_PHASES
+        trunk = meas.trunk if math.isfinite(meas.trunk) else math.nan
+        if math.isfinite(trunk) and math.isfinite(meas.knee):
+            knee_straight = self._h_knee.update(meas.knee)
+            trunk_bent = self._h_stoop_trunk.update(trunk)
+            if knee_straight and trunk_bent:
+                raw.append(KNEES_STRAIGHT)
+        else:
+            self._h_knee.reset()
+            self._h_stoop_trunk.reset()
+        if math.isfinite(trunk):
+            if self._h_trunk.update(trunk):
+                raw.append(BACK_ROUNDED)
+        else:
+            self._h_trunk.reset()
+        if in_lift and math.isfinite(meas.h_frac):
+            if self._h_far.update(meas.h_frac):
+                raw.append(LOAD_FAR)
+        else:
+            self._h_far.reset()
+        if (in_lift or t <= self._carry_until) and math.isfinite(meas.twist):
+            h = self._h_twist_proxy if meas.twist_2d else self._h_twist
+            if h.update(meas.twist):
+                raw.append(TWISTING)
+        else:
+            self._h_twist.reset()
+            self._h_twist_proxy.reset()
+        return raw
+
+    @staticmethod
+    def _metrics(meas: _Measures) -> dict[str, float]:
+        return {
+            "trunk_flexion": meas.trunk,
+            "knee_flexion_left": meas.knee_l,
+            "knee_flexion_right": meas.knee_r,
+            "knee_flexion": meas.knee,
+            "hip_flexion": meas.hip,
+            "hip_knee_ratio": meas.ratio,
+            "h_frac": meas.h_frac,
+            "h_cm": meas.h_cm,
+            "v_cm": meas.v_cm,
+            "twist": meas.twist,
+            "hand_height": meas.hand_h,
+            "shoulder_height": meas.shoulder_h,
+            "view_yaw": meas.yaw,
+        }
+
+    def _judged_description(self, view: str, world: bool) -> dict[str, bool]:
+        flex = world or view == VIEW_SIDE
+        twist = world or view in (VIEW_FRONT, VIEW_OBLIQUE)
+        return {KNEES_STRAIGHT: flex, BACK_ROUNDED: flex, LOAD_FAR: flex, TWISTING: twist}
