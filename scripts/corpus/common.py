@@ -108,16 +108,20 @@ def angle3(a, b, c) -> float:
 def near_side(p: np.ndarray) -> str:
     """The side nearer the camera.
 
-    With real visibilities (not all 1) the side whose shoulder, hip and ankle
-    are more visible; otherwise (ML Kit gives no visibility) the side with the
+    With real visibilities (not all equal) the side whose shoulder, hip and
+    ankle have the larger summed visibility (a missing joint counts 0); otherwise (ML Kit gives no visibility) the side with the
     smaller mean z (MediaPipe/ML Kit z: smaller = nearer the camera); if z is
     all zero, 'left'."""
-    vl = np.nanmean(p[[IDX["left_shoulder"], IDX["left_hip"], IDX["left_ankle"]], 3])
-    vr = np.nanmean(p[[IDX["right_shoulder"], IDX["right_hip"], IDX["right_ankle"]], 3])
-    if np.isfinite(vl) and np.isfinite(vr) and abs(vl - vr) > 1e-6:
+    L = [IDX["left_shoulder"], IDX["left_hip"], IDX["left_ankle"]]
+    R = [IDX["right_shoulder"], IDX["right_hip"], IDX["right_ankle"]]
+    vl = float(np.nansum(p[L, 3]))  # a missing joint counts 0
+    vr = float(np.nansum(p[R, 3]))
+    if abs(vl - vr) > 1e-6:
         return "left" if vl > vr else "right"
-    zl = np.nanmean(p[[IDX["left_shoulder"], IDX["left_hip"], IDX["left_ankle"]], 2])
-    zr = np.nanmean(p[[IDX["right_shoulder"], IDX["right_hip"], IDX["right_ankle"]], 2])
+    if not (np.isfinite(p[L, 2]).any() and np.isfinite(p[R, 2]).any()):
+        return "left"
+    zl = np.nanmean(p[L, 2])
+    zr = np.nanmean(p[R, 2])
     if np.isfinite(zl) and np.isfinite(zr) and zl != zr:
         return "left" if zl < zr else "right"
     return "left"
@@ -207,6 +211,9 @@ def render_sheet(path: Path, poses: np.ndarray, aspects, captions: list[str],
                 col = "#1f77b4"
             ax.plot([pa[0], pb[0]], [pa[1], pb[1]], "-", color=col, lw=2 if not far else 1.2)
         ok = np.isfinite(p[:, 0])
+        if not ok.any():
+            ax.set_title(captions[k] + " (empty)", fontsize=8)
+            continue
         ax.plot(p[ok, 0], p[ok, 1], ".", color="k", ms=3)
         if guide:
             s, a = p[IDX[f"{ns}_shoulder"]], p[IDX[f"{ns}_ankle"]]
