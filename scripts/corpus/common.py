@@ -86,8 +86,17 @@ def write_track_csv(path: Path, poses: np.ndarray, aspect, present: list[str]) -
     path.write_text("\n".join(lines) + "\n")
 
 
-def write_meta(path: Path, meta: dict) -> None:
-    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+def write_meta(path: Path, meta: dict, frames: int) -> None:
+    """Write the metadata json. Adds ``frames`` (row count) and ``crop``
+    (None: nothing cropped) after ``aspect``, as the video entries of the
+    same corpus have them."""
+    out = {}
+    for k, v in meta.items():
+        out[k] = v
+        if k == "aspect":
+            out["frames"] = frames
+            out["crop"] = meta.get("crop")
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------- geometry

@@ -218,7 +218,7 @@ def build() -> None:
                       "x, y for the hips and legs."),
             "params_per_row": params,
         }
-        write_meta(OUT_DIR / f"{eid}.json", meta)
+        write_meta(OUT_DIR / f"{eid}.json", meta, len(out))
     print(json.dumps(results, indent=2))
 
 

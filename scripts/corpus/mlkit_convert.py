@@ -189,7 +189,7 @@ def build() -> None:
             "row_view": views,
             "row_near_side": sides,
         }
-        write_meta(OUT_DIR / f"{eid}.json", meta)
+        write_meta(OUT_DIR / f"{eid}.json", meta, len(P))
     (CACHE / "mlkit" / "stats.json").write_text(json.dumps(stats, indent=2))
     print(json.dumps(stats, indent=2))
 
