@@ -1,0 +1,87 @@
+"""Run `coach record` on a raw video from /work/cache (optionally cropping it
+first, the crop also written to /work/cache) and write tests/data/real/<id>.csv.
+
+  python scripts/corpus/record_entry.py ID VIDEO [--crop x0,y0,x1,y1] [--no-world] [--round 5]
+
+The raw videos are never committed. How each was obtained is in
+scripts/corpus/README.md; the crop, if any, is recorded in <id>.json.
+--round N rewrites the CSV with N decimals (to keep files small).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "tests" / "data" / "real"
+CACHE = Path("/work/cache")
+COACH = "/work/main/.venv/bin/coach"
+
+
+def crop_video(src: Path, box: tuple[int, int, int, int], dst: Path) -> None:
+    x0, y0, x1, y1 = box
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    w = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (x1 - x0, y1 - y0))
+    n = 0
+    while True:
+        ok, f = cap.read()
+        if not ok:
+            break
+        w.write(f[y0:y1, x0:x1])
+        n += 1
+    w.release()
+    print(f"cropped {n} frames -> {dst}")
+
+
+def round_csv(path: Path, nd: int) -> None:
+    rows = list(csv.reader(path.open(newline="")))
+    with path.open("w", newline="") as fh:
+        wr = csv.writer(fh)
+        wr.writerow(rows[0])
+        for r in rows[1:]:
+            out = []
+            for k, c in enumerate(r):
+                if k == 0 or c == "":
+                    out.append(c)
+                else:
+                    v = round(float(c), nd)
+                    out.append(f"{v:.{nd}f}".rstrip("0").rstrip(".") if v != 0 else "0")
+            wr.writerow(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("id")
+    ap.add_argument("video")
+    ap.add_argument("--crop")
+    ap.add_argument("--no-world", action="store_true")
+    ap.add_argument("--round", type=int)
+    a = ap.parse_args()
+    src = Path(a.video)
+    if a.crop:
+        box = tuple(int(v) for v in a.crop.split(","))
+        dst = CACHE / "crops" / f"{a.id}_crop.mp4"
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        crop_video(src, box, dst)
+        src = dst
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / f"{a.id}.csv"
+    cmd = [COACH, "record", "--source", str(src), "--out", str(out)]
+    if a.no_world:
+        cmd.append("--no-world")
+    print(" ".join(cmd))
+    subprocess.run(cmd, check=True)
+    if a.round:
+        round_csv(out, a.round)
+    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
