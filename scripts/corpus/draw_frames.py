@@ -3,7 +3,7 @@ and write contact sheets of PNGs to /work/cache, for labelling by eye.
 
 Usage:
   python scripts/corpus/draw_frames.py TRACK.csv OUTDIR [--video V] [--step N]
-         [--crop x0,y0,x1,y1] [--width 960] [--sheet COLSxROWS] [--height-px H]
+         [--crop x0,y0,x1,y1] [--tile W] [--sheet COLSxROWS] [--zoom x0,y0,x1,y1]
 
 Each tile shows frame index and t. Nothing here is committed but this script.
 """
@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--crop", help="x0,y0,x1,y1 the track was computed on (source pixels)")
     ap.add_argument("--tile", type=int, default=320, help="tile width px")
     ap.add_argument("--sheet", default="4x3")
+    ap.add_argument("--zoom", help="x0,y0,x1,y1 image-normalised region to show (no video only)")
     a = ap.parse_args()
     ts, xy, vis, aspect = read_track(a.track)
     out = Path(a.outdir)
@@ -87,6 +88,10 @@ def main():
     cols, rows = map(int, a.sheet.split("x"))
     tw = a.tile
     th = int(round(tw / aspect))
+    if a.zoom and not frames:
+        zx0, zy0, zx1, zy1 = map(float, a.zoom.split(","))
+        xy = (xy - [zx0, zy0]) / [zx1 - zx0, zy1 - zy0]
+        th = int(round(tw / (aspect * (zx1 - zx0) / (zy1 - zy0))))
     idx = list(range(0, len(ts), a.step))
     per = cols * rows
     for s in range(0, len(idx), per):
