@@ -32,6 +32,9 @@ def crop_video(src: Path, box: tuple[int, int, int, int] | None, dst: Path,
     fps = cap.get(cv2.CAP_PROP_FPS)
     W, H = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     x0, y0, x1, y1 = box if box else (0, 0, W, H)
+    if (x1 - x0) % 2 or (y1 - y0) % 2:
+        # the mp4 encoder needs even sizes and would silently rescale otherwise
+        raise SystemExit(f"crop {x1 - x0}x{y1 - y0} must have even width and height")
     f0, f1 = frames if frames else (0, 1 << 30)
     w = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (x1 - x0, y1 - y0))
     n = 0
