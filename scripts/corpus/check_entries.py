@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def check(meta_path: Path) -> list[str]:
     if segs:
         if abs(segs[0]["start"] - frames[0].t) > 1e-6:
             errs.append("segments do not start at the first t")
-        for a, b in zip(segs, segs[1:]):
+        for a, b in pairwise(segs):
             if abs(a["end"] - b["start"]) > 1e-6:
                 errs.append(f"gap/overlap between segments at {a['end']}")
         if abs(segs[-1]["end"] - t_end) > dt / 2 + 1e-3:

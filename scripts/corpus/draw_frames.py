@@ -53,7 +53,12 @@ def draw(img, pts, vis):
     for a, b in EDGES:
         if P[a] and P[b]:
             # left side (odd index in MediaPipe) orange, right side cyan
-            col = (0, 165, 255) if (a % 2 == 1 and b % 2 == 1) else (255, 255, 0) if (a % 2 == 0 and b % 2 == 0) else (0, 255, 0)
+            if a % 2 == 1 and b % 2 == 1:
+                col = (0, 165, 255)
+            elif a % 2 == 0 and b % 2 == 0:
+                col = (255, 255, 0)
+            else:
+                col = (0, 255, 0)
             cv2.line(img, P[a], P[b], col, 2)
     for j, p in enumerate(P):
         if p:
@@ -87,11 +92,11 @@ def main():
             frames.append(f)
     cols, rows = map(int, a.sheet.split("x"))
     tw = a.tile
-    th = int(round(tw / aspect))
+    th = round(tw / aspect)
     if a.zoom and not frames:
         zx0, zy0, zx1, zy1 = map(float, a.zoom.split(","))
         xy = (xy - [zx0, zy0]) / [zx1 - zx0, zy1 - zy0]
-        th = int(round(tw / (aspect * (zx1 - zx0) / (zy1 - zy0))))
+        th = round(tw / (aspect * (zx1 - zx0) / (zy1 - zy0)))
     idx = list(range(0, len(ts), a.step))
     per = cols * rows
     for s in range(0, len(idx), per):

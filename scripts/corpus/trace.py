@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from draw_frames import read_track  # noqa: E402
+from draw_frames import read_track
 
 
 def ang(a, b, c):
@@ -41,7 +41,8 @@ def main():
     wr = (xy[:, 15, 1] + xy[:, 16, 1]) / 2
     print(" i      t   hipY  kneeA  hipA trunk  shY   wrY  visHip")
     for i in range(0, len(ts), a.step):
-        print(f"{i:3d} {ts[i]:6.2f} {hip[i,1]:.3f} {knee[i]:6.1f} {hipang[i]:5.1f} {trunk[i]:5.1f} {sh[i,1]:.3f} {wr[i]:.3f} {vis[i,[23,24]].mean():.2f}")
+        print(f"{i:3d} {ts[i]:6.2f} {hip[i, 1]:.3f} {knee[i]:6.1f} {hipang[i]:5.1f} {trunk[i]:5.1f} "
+              f"{sh[i, 1]:.3f} {wr[i]:.3f} {vis[i, [23, 24]].mean():.2f}")
 
 
 if __name__ == "__main__":

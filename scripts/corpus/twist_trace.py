@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from draw_frames import read_track  # noqa: E402
+from draw_frames import read_track
 
 
 def main():
@@ -22,7 +22,7 @@ def main():
     ap.add_argument("track")
     ap.add_argument("--step", type=int, default=1)
     a = ap.parse_args()
-    ts, xy, vis, aspect = read_track(a.track)
+    ts, xy, _vis, aspect = read_track(a.track)
     import csv
     with open(a.track, newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -39,7 +39,8 @@ def main():
     bend = np.degrees(np.arctan2(d[:, 0], -d[:, 1]))  # + = shoulders toward image right
     print("  i      t  shW/0  hipW/0  zL-zR  bend  lwrY  rwrY")
     for i in range(0, len(ts), a.step):
-        print(f"{i:3d} {ts[i]:6.2f} {sw[i]/sw0:6.2f} {hw[i]/hw0:6.2f} {z[i,0]-z[i,1]:6.2f} {bend[i]:5.1f} {xy[i,15,1]:.2f} {xy[i,16,1]:.2f}")
+        print(f"{i:3d} {ts[i]:6.2f} {sw[i] / sw0:6.2f} {hw[i] / hw0:6.2f} {z[i, 0] - z[i, 1]:6.2f} "
+              f"{bend[i]:5.1f} {xy[i, 15, 1]:.2f} {xy[i, 16, 1]:.2f}")
 
 
 if __name__ == "__main__":
