@@ -118,7 +118,8 @@ def near_side(p: np.ndarray) -> str:
     """The side nearer the camera.
 
     With real visibilities (not all equal) the side whose shoulder, hip and
-    ankle have the larger summed visibility (a missing joint counts 0); otherwise (ML Kit gives no visibility) the side with the
+    ankle have the larger summed visibility (a missing joint counts 0);
+    otherwise (ML Kit gives no visibility) the side with the
     smaller mean z (MediaPipe/ML Kit z: smaller = nearer the camera); if z is
     all zero, 'left'."""
     L = [IDX["left_shoulder"], IDX["left_hip"], IDX["left_ankle"]]
@@ -176,7 +177,7 @@ def pct(xs, qs=(10, 50, 90)) -> dict:
     xs = np.asarray([x for x in xs if np.isfinite(x)], dtype=float)
     if len(xs) == 0:
         return {"n": 0}
-    out = {"n": int(len(xs))}
+    out = {"n": len(xs)}
     for q in qs:
         out[{10: "p10", 50: "median", 90: "p90"}.get(q, f"p{q}")] = round(float(np.percentile(xs, q)), 3)
     return out
@@ -197,7 +198,8 @@ def render_sheet(path: Path, poses: np.ndarray, aspects, captions: list[str],
     aspects = np.broadcast_to(np.asarray(aspects, dtype=float), (len(poses),))
     fig, axes = plt.subplots(rows, cols, figsize=(cols * 3.2, rows * 3.2))
     for k, ax in enumerate(np.atleast_1d(axes).ravel()):
-        ax.set_xticks([]); ax.set_yticks([])
+        ax.set_xticks([])
+        ax.set_yticks([])
         if k >= len(poses):
             ax.axis("off")
             continue
@@ -209,7 +211,8 @@ def render_sheet(path: Path, poses: np.ndarray, aspects, captions: list[str],
             pa, pb = p[IDX[a]], p[IDX[b]]
             if not (np.isfinite(pa[:2]).all() and np.isfinite(pb[:2]).all()):
                 continue
-            far = a.startswith("left" if ns == "right" else "right") or b.startswith("left" if ns == "right" else "right")
+            far_prefix = "left" if ns == "right" else "right"
+            far = a.startswith(far_prefix) or b.startswith(far_prefix)
             if far:
                 col = "#c0c0c0"
             elif any(j in a + b for j in ("knee", "ankle", "heel", "foot")):

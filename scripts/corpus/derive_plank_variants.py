@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import IDX, LANDMARKS, OUT_DIR, body_line, render_sheet, write_meta, write_track_csv, CACHE  # noqa: E402
+from common import CACHE, IDX, LANDMARKS, OUT_DIR, body_line, render_sheet, write_meta, write_track_csv
 
 SRC_ID = "mlkit_pushups_up"
 SAG_THETAS = (10.0, 15.0, 20.0)
@@ -161,7 +161,7 @@ def build() -> None:
                     continue
                 phi, q = r
                 out.append(q)
-                ang, off = body_line(q, side)
+                _ang, off = body_line(q, side)
                 params.append({
                     "source_row": k, "source_image": images[k], "near_side": side,
                     "theta_deg": th, "trunk_rotation_deg": round(phi, 3),
@@ -233,11 +233,14 @@ def check_sheet() -> None:
         poses, caps = [], []
         for s in srcs:
             ks = [i for i, p in enumerate(pr) if p["source_row"] == s]
-            poses.append(src[s]); caps.append(f"src #{s} bend {pr[ks[0]]['orig_signed_hip_bend_deg']:.0f}")
+            poses.append(src[s])
+            caps.append(f"src #{s} bend {pr[ks[0]]['orig_signed_hip_bend_deg']:.0f}")
             for i in ks[:3]:
-                poses.append(var[i]); caps.append(f"{kind} th={pr[i]['theta_deg']:g} -> {pr[i]['final_signed_hip_bend_deg']:.0f}")
+                poses.append(var[i])
+                caps.append(f"{kind} th={pr[i]['theta_deg']:g} -> {pr[i]['final_signed_hip_bend_deg']:.0f}")
             while len(poses) % 4:
-                poses.append(src[s]); caps.append("(src again)")
+                poses.append(src[s])
+                caps.append("(src again)")
         render_sheet(CACHE / "mlkit" / "sheets" / f"derived_{kind}.png", np.array(poses), 1.0, caps, cols=4,
                      rows=len(poses) // 4, dpi=60)
 

@@ -37,9 +37,20 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
-    CACHE, IDX, LANDMARKS, angle3, OUT_DIR, body_line, knee_angle, near_side, pct,
-    render_sheet, trunk_incline, write_meta, write_track_csv,
+from common import (
+    CACHE,
+    IDX,
+    LANDMARKS,
+    OUT_DIR,
+    angle3,
+    body_line,
+    knee_angle,
+    near_side,
+    pct,
+    render_sheet,
+    trunk_incline,
+    write_meta,
+    write_track_csv,
 )
 
 SRC = CACHE / "mlkit" / "fitness_pose_samples.csv"
@@ -84,17 +95,18 @@ def sheets() -> None:
         for k in range(0, len(idx), per):
             chunk = idx[k:k + per]
             caps = [f"{cls[:6]} #{idx.index(i)} {names[i][-22:]}" for i in chunk]
-            render_sheet(SHEETS / f"{cls}_{k // per:02d}.png", poses[chunk], 1.0, caps, cols=cols, rows=rows, dpi=80 if per == 20 else 60)
+            render_sheet(SHEETS / f"{cls}_{k // per:02d}.png", poses[chunk], 1.0, caps, cols=cols, rows=rows,
+                         dpi=80 if per == 20 else 60)
     print("sheets in", SHEETS)
 
 
 DESCRIPTIONS = {
-    "pushups_up": ("plank", "High-plank (push-up top) poses of many different people from ML Kit's pose-classification "
-                   "training samples (screenshots and YouTube video frames), one independent pose per row. Straight-arm "
-                   "plank, hands on the floor; mostly filmed from the side or obliquely."),
-    "pushups_down": ("none", "Push-up bottom poses (hands on the floor, elbows bent, body low) of many people from ML Kit's "
-                     "pose-classification samples, one independent pose per row. Not one of coach's exercises: a "
-                     "near-plank negative (the upper arm is not vertical)."),
+    "pushups_up": ("plank", "High-plank (push-up top) poses of many different people from ML Kit's "
+                   "pose-classification training samples (screenshots and YouTube video frames), one independent pose "
+                   "per row. Straight-arm plank, hands on the floor; mostly filmed from the side or obliquely."),
+    "pushups_down": ("none", "Push-up bottom poses (hands on the floor, elbows bent, body low) of many people from "
+                     "ML Kit's pose-classification samples, one independent pose per row. Not one of coach's "
+                     "exercises: a near-plank negative (the upper arm is not vertical)."),
     "squats_up": ("none", "Standing poses (squat top) of many people from ML Kit's pose-classification samples, one "
                   "independent pose per row. A standing-posture reference / negative."),
     "squats_down": ("none", "Squat-bottom poses (body-weight squats) of many people from ML Kit's pose-classification "
@@ -145,7 +157,10 @@ def build() -> None:
             # rows, before dropping): angle at the hip midpoint between the
             # shoulder midpoint and the ankle midpoint.
             allp = poses[idx]
-            mid = lambda p, a, b: (p[IDX[a], :2] + p[IDX[b], :2]) / 2
+
+            def mid(p, a, b):
+                return (p[IDX[a], :2] + p[IDX[b], :2]) / 2
+
             st["all_201_source_rows_midpoint_angle_deg"] = pct([angle3(
                 mid(p, "left_shoulder", "right_shoulder"), mid(p, "left_hip", "right_hip"),
                 mid(p, "left_ankle", "right_ankle")) for p in allp])
@@ -176,10 +191,10 @@ def build() -> None:
             "licence": "Apache-2.0",
             "licence_url": LICENCE_URL,
             "derived_from": None,
-            "landmarks": ("BlazePose 33 (ML Kit) from the source CSV. Pixel x, y of an image of unknown size, placed in a "
-                          "virtual square image centred on the pose's bounding box with side S = 1.25 * max(bbox width, "
-                          "bbox height): x = (x_px - cx)/S + 0.5, y = (y_px - cy)/S + 0.5, z = z_px/S; one scale for x "
-                          "and y so aspect = 1. Visibility not in the source: v = 1.0."),
+            "landmarks": ("BlazePose 33 (ML Kit) from the source CSV. Pixel x, y of an image of unknown size, placed "
+                          "in a virtual square image centred on the pose's bounding box with side S = 1.25 * max(bbox "
+                          "width, bbox height): x = (x_px - cx)/S + 0.5, y = (y_px - cy)/S + 0.5, z = z_px/S; one "
+                          "scale for x and y so aspect = 1. Visibility not in the source: v = 1.0."),
             "fps": None,
             "aspect": 1.0,
             "labels": {"per_row": per_row, "segments": [], "reps": [], "holds": [], "lifts": [], "counts": counts},
@@ -197,10 +212,11 @@ def build() -> None:
 LABELLED_BY = {
     "pushups_up": (
         "One person (an AI assistant working on coach) looked at a rendered skeleton of every row (contact sheets of "
-        "5x4 poses, y down, true aspect, near side coloured, a dashed shoulder-ankle line and a dotted horizontal through "
-        "the near shoulder; scripts/corpus/mlkit_convert.py sheets). Criteria, judged on the near side: 'correct' = "
-        "shoulder-hip-ankle roughly straight, or hips mildly high (physio view: mild elevation is fine), no visible "
-        "dip; 'hips_sagging' = hip visibly below the shoulder-ankle line (a dip of roughly 10 degrees or more); "
+        "5x4 poses, y down, true aspect, near side coloured, a dashed shoulder-ankle line and a dotted horizontal "
+        "through the near shoulder; scripts/corpus/mlkit_convert.py sheets). Criteria, judged on the near side: "
+        "'correct' = shoulder-hip-ankle roughly straight, or hips mildly high (physio view: mild elevation is fine), "
+        "no visible dip; 'hips_sagging' = hip visibly below the shoulder-ankle line (a dip of roughly 10 degrees or "
+        "more); "
         "'hips_piking' = hip clearly an apex (inverted V), hip at or above shoulder height with the legs sloping "
         "steeply; 'unlabelled' = body line cannot be judged: front views from the head end (25+ screenshots), "
         "strongly foreshortened oblique views, and one kneeling push-up. Piking vs mildly-high is a continuum in "
@@ -231,8 +247,10 @@ NOTES: dict[str, str] = {
                     "too straight; use the side-view statistics."),
 }
 DROP_REASON: dict[str, str] = {
-    "pushups_up": "legs mis-detected (knee angle < 130 deg with the legs folded up over the body, or a body stacked vertically)",
-    "pushups_down": "limbs scattered or crossing, not a readable body (mostly head-on screenshots where the legs are hidden)",
+    "pushups_up": ("legs mis-detected (knee angle < 130 deg with the legs folded up over the body, or a body "
+                   "stacked vertically)"),
+    "pushups_down": ("limbs scattered or crossing, not a readable body (mostly head-on screenshots where the legs "
+                     "are hidden)"),
     "squats_down": "limbs scattered or crossing, not a readable body",
 }
 

@@ -37,9 +37,18 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
-    CACHE, IDX, LANDMARKS, OUT_DIR, body_line, knee_angle, pct, render_sheet,
-    trunk_incline, write_meta, write_track_csv,
+from common import (
+    CACHE,
+    IDX,
+    LANDMARKS,
+    OUT_DIR,
+    body_line,
+    knee_angle,
+    pct,
+    render_sheet,
+    trunk_incline,
+    write_meta,
+    write_track_csv,
 )
 
 PKG = CACHE / "pck" / "x"
@@ -178,9 +187,9 @@ def build() -> None:
         n = len(P)
         if label == "Plank":
             lab, note = ["?"] * n, [""] * n
-            for a, b, l, t in L["Plank"]:
+            for a, b, seg_lab, t in L["Plank"]:
                 for k in range(a, b + 1):
-                    lab[k], note[k] = l, t
+                    lab[k], note[k] = seg_lab, t
             assert "?" not in lab
             for k in range(n):
                 if lab[k] != "correct":
@@ -193,7 +202,7 @@ def build() -> None:
                     lab[k], note[k] = "hips_piking", f"borderline-cut (near-side bend {b:.1f} deg >= {cut:g})"
         else:
             lab = ["none" if readable(p) else "drop" for p in P]
-            note = ["" if l == "none" else "shoulder, hip, knee or ankle missing on both sides" for l in lab]
+            note = ["" if lb == "none" else "shoulder, hip, knee or ankle missing on both sides" for lb in lab]
         keep = [k for k in range(n) if lab[k] != "drop"]
         dropped = [k for k in range(n) if lab[k] == "drop"]
         Q = P[keep]
@@ -246,8 +255,8 @@ def build() -> None:
             "licence_note": ("LICENSE file in the wheel (pose_classification_kit-1.1.5): MIT License, Copyright (c) "
                              "2020 Arthur FINDELAIR; package metadata License: MIT."),
             "derived_from": None,
-            "landmarks": ("OpenPose BODY25 from the kit's normalised samples (centred on the keypoints' bounding box, y "
-                          "up, one body-size scale for x and y, within [-1, 1]) mapped to x = 0.5 + 0.4 * x_kit, "
+            "landmarks": ("OpenPose BODY25 from the kit's normalised samples (centred on the keypoints' bounding box, "
+                          "y up, one body-size scale for x and y, within [-1, 1]) mapped to x = 0.5 + 0.4 * x_kit, "
                           "y = 0.5 - 0.4 * y_kit; aspect 1. BODY25 nose, eyes, ears, shoulders, elbows, wrists, hips, "
                           "knees, ankles -> same MediaPipe names, big toe -> foot_index, heel -> heel; neck, mid hip, "
                           "small toes dropped. v = OpenPose confidence; confidence 0 -> empty cells."),
