@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.rescore",
     "coach.commands.live",
     "coach.commands.bench",
+    "coach.commands.eval",
 )
 
 EXIT_INTERNAL = 70
