@@ -20,7 +20,7 @@ required keys (:data:`REQUIRED_KEYS`) are there with sensible values (a
 licence and a source that are not empty, a known exercise, kind and view);
 the labels agree with the CSV: one ``per_row`` class per CSV row for a static
 entry; segment, rep, hold and lift times within the track (one frame of
-slack either side), ``start < end``, segments not overlapping, and every
+and a half of slack either side), ``start < end``, segments not overlapping, and every
 class allowed for the exercise (:mod:`coach.evaluation.classes`). A
 ``derived_from`` entry must name another entry of the corpus and say how it
 was derived. A CSV without metadata and metadata without a CSV are errors;
@@ -49,8 +49,9 @@ KINDS: tuple[str, ...] = ("static", "track")
 VIEWS: tuple[str, ...] = ("side", "front", "oblique", "mixed")
 ITEM_KINDS: tuple[str, ...] = ("reps", "holds", "lifts")
 """The label lists of counted items, and the keys of ``labels.counts``."""
-TIME_SLACK_FRAMES = 1.0
-"""Label times may lie this many frame intervals outside the track."""
+TIME_SLACK_FRAMES = 1.5
+"""Label times may lie this many frame intervals outside the track (the
+last frame's segment ends a frame after it; timestamps jitter)."""
 
 
 @dataclass(frozen=True)

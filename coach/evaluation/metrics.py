@@ -372,7 +372,8 @@ def hold_stats(errors: Iterable[HoldError]) -> HoldStats:
 def collar_mask(times: Sequence[float], labels: Sequence[str | None], collar_s: float) -> list[bool]:
     """Which frames to score: ``labels[i]`` is the truth class of the frame
     at ``times[i]`` (``None``: not scored anyway). A frame is dropped when a
-    frame with a *different* non-None class lies within ``collar_s`` of it,
+    change to a *different* non-None class lies strictly within ``collar_s``
+    of it (a change is placed halfway between the two frames),
     because neither a labeller nor a debounced analyzer can place a change
     of form to the frame (the collar of speaker diarisation and sound-event
     scoring). Edges between a class and ``None`` (the start or end of the
@@ -398,9 +399,9 @@ def collar_mask(times: Sequence[float], labels: Sequence[str | None], collar_s: 
     for i, t in enumerate(times):
         if not keep[i]:
             continue
-        while j < len(changes) and changes[j] < t - collar_s:
+        while j < len(changes) and changes[j] <= t - collar_s:
             j += 1
-        if j < len(changes) and abs(changes[j] - t) <= collar_s:
+        if j < len(changes) and abs(changes[j] - t) < collar_s - 1e-9:
             keep[i] = False
     return keep
 

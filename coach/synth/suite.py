@@ -274,3 +274,46 @@ def frame_truth(sc: Scenario, t: float) -> tuple[frozenset[str], frozenset[str]]
 
 def _form(codes: frozenset[str]) -> frozenset[str]:
     return frozenset(c for c in codes if c != NOT_VISIBLE)
+
+
+ITEM_KEYS: Mapping[str, str] = {"hold": "holds", "rep": "reps", "lift": "lifts"}
+"""Truth rep span labels -> the corpus's label lists."""
+UNJUDGED_LABEL = "transition"
+"""The corpus label of frames outside the exercise position."""
+
+
+def corpus_labels(sc: Scenario) -> dict[str, Any]:
+    """The scenario's truth as real-corpus ``labels`` (see
+    :mod:`coach.evaluation.corpus`): per-frame segments (the clear fault
+    true at the frame, the first by name when several are; ``correct``; or
+    ``transition`` outside the exercise position) and the reps, holds or
+    lifts. Used to test ``coach eval`` on a corpus built from the body
+    model."""
+    times = [f.t for f in sc.frames]
+    classes = []
+    for t in times:
+        ft = frame_truth(sc, t)
+        classes.append(UNJUDGED_LABEL if ft is None else (min(ft[0]) if ft[0] else "correct"))
+    segments: list[dict[str, Any]] = []
+    step = 1.0 / sc.fps
+    for i, (t, label) in enumerate(zip(times, classes, strict=True)):
+        end = times[i + 1] if i + 1 < len(times) else t + step / 2.0
+        if segments and segments[-1]["class"] == label:
+            segments[-1]["end"] = round(end, 4)
+        else:
+            segments.append({"start": round(t, 4), "end": round(end, 4), "class": label})
+    labels: dict[str, Any] = {"segments": segments, "reps": [], "holds": [], "lifts": []}
+    truth = sc.truth
+    for span in truth.reps:
+        key = ITEM_KEYS.get(span.label)
+        if key is None:
+            continue
+        item: dict[str, Any] = {"start": round(span.start, 4), "end": round(span.end, 4)}
+        if span.side is not None:
+            item["side"] = span.side
+        if span.kind is not None:
+            item["style"] = span.kind
+        labels[key].append(item)
+    for lt, item in zip(truth.lifts, labels["lifts"], strict=False):
+        item["bottom"] = round(lt.bottom, 4)
+    return labels
