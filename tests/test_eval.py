@@ -406,8 +406,10 @@ MUTATIONS: list[tuple[str, Mutation, str]] = [
         {"start": 1.0, "bottom": 3.0, "end": 2.0}))), "bottom"),
     ("negative count", _edit_json("synth_plank_sag", _labels(lambda lab: lab.update({"counts": {"reps": -1}}))),
      "counts"),
-    ("unknown count", _edit_json("synth_plank_sag", _labels(lambda lab: lab.update({"counts": {"sets": 1}}))),
-     "counts"),
+    ("count key not a label", _edit_json("synth_plank_sag", _labels(lambda lab: lab.update(
+        {"counts": {"Reps": 1}}))), "counts"),
+    ("class tally off", _edit_json("synth_plank_static", _labels(lambda lab: lab.update(
+        {"counts": {"correct": 99}}))), "rows of 'correct'"),
     ("text time", _edit_json("synth_plank_sag", _labels(lambda lab: lab["segments"][0].update({"start": "0"}))),
      "number"),
     ("per_row too short", _edit_json("synth_plank_static", _labels(lambda lab: lab["per_row"].pop())),

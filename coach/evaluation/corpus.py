@@ -15,13 +15,19 @@ Each entry ``<id>`` is a pose-track CSV ``<id>.csv`` (the format read by
                 "lifts": [{"start", "bottom", "end", "style"}],
                 "counts": {"reps": 5}}}
 
+``counts`` keys ``reps``, ``holds`` and ``lifts`` give the expected count;
+other lower_snake_case keys are allowed (a static entry's per-class row
+tallies, checked against ``per_row``). An item may say ``"complete": false``
+(cut off by the end of the clip: not counted).
+
 Validation (:func:`validate_corpus`) checks, per entry: the CSV reads; the
 required keys (:data:`REQUIRED_KEYS`) are there with sensible values (a
 licence and a source that are not empty, a known exercise, kind and view);
-the labels agree with the CSV: one ``per_row`` class per CSV row for a static
-entry; segment, rep, hold and lift times within the track (one frame of
-and a half of slack either side), ``start < end``, segments not overlapping, and every
-class allowed for the exercise (:mod:`coach.evaluation.classes`). A
+the labels agree with the CSV: one ``per_row`` class per CSV row for a
+static entry, whose per-class ``counts`` (if given) match the rows; segment,
+rep, hold and lift times within the track (a frame and a half of slack
+either side), ``start < end``, segments not overlapping, and every class
+allowed for the exercise (:mod:`coach.evaluation.classes`). A
 ``derived_from`` entry must name another entry of the corpus and say how it
 was derived. A CSV without metadata and metadata without a CSV are errors;
 other files (a README) are ignored.
@@ -40,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError, InputError
-from coach.evaluation.classes import CORRECT, NO_EXERCISE, known_exercises, label_allowed
+from coach.evaluation.classes import CORRECT, LABEL_PATTERN, NO_EXERCISE, known_exercises, label_allowed
 from coach.pose import PoseFrame
 from coach.posetrack import read_pose_track
 
@@ -48,7 +54,8 @@ REQUIRED_KEYS: tuple[str, ...] = ("id", "kind", "exercise", "view", "source", "l
 KINDS: tuple[str, ...] = ("static", "track")
 VIEWS: tuple[str, ...] = ("side", "front", "oblique", "mixed")
 ITEM_KINDS: tuple[str, ...] = ("reps", "holds", "lifts")
-"""The label lists of counted items, and the keys of ``labels.counts``."""
+"""The label lists of counted items, and the keys of ``labels.counts`` that
+give the expected count."""
 TIME_SLACK_FRAMES = 1.5
 """Label times may lie this many frame intervals outside the track (the
 last frame's segment ends a frame after it; timestamps jitter)."""
@@ -76,6 +83,8 @@ class Item:
     bottom: float | None = None
     side: str | None = None
     style: str | None = None
+    complete: bool = True
+    """False: started but not finished in the recording (not counted)."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +95,18 @@ class Labels:
     counts: Mapping[str, int] = field(default_factory=dict)
 
     def items_of(self, kind: str) -> tuple[Item, ...]:
-        return tuple(it for it in self.items if it.kind == kind)
+        """The complete labelled items of one kind."""
+        return tuple(it for it in self.items if it.kind == kind and it.complete)
+
+    @property
+    def complete_items(self) -> tuple[Item, ...]:
+        return tuple(it for it in self.items if it.complete)
 
     def expected_count(self) -> int | None:
         """Reps + holds + lifts: ``counts[kind]`` where given, else the
-        number of labelled items of that kind; None when nothing is labelled."""
+        number of complete labelled items of that kind; None when nothing is
+        labelled. (Other keys of ``counts``, such as per-class row tallies of
+        a static entry, are checked but not used.)"""
         total = 0
         any_kind = False
         for kind in ITEM_KINDS:
@@ -215,19 +231,25 @@ def _parse_labels(raw: Any, kind: str) -> Labels:
                 raise _Problem(f"{where}: start {start:g} is not before end {end:g}")
             if bottom is not None and not start <= bottom <= end:
                 raise _Problem(f"{where}: bottom {bottom:g} is not between start and end")
-            side, style = it.get("side"), it.get("style")
+            side, style, complete = it.get("side"), it.get("style"), it.get("complete", True)
+            if not isinstance(complete, bool):
+                raise _Problem(f"{where}: 'complete' must be true or false")
             items.append(Item(kind_key, start, end, bottom, side if isinstance(side, str) else None,
-                              style if isinstance(style, str) else None))
+                              style if isinstance(style, str) else None, complete))
     counts_raw = raw.get("counts") or {}
     if not isinstance(counts_raw, dict):
         raise _Problem("labels.counts must be an object")
     counts: dict[str, int] = {}
     for key, value in counts_raw.items():
-        if key not in ITEM_KINDS:
-            raise _Problem(f"labels.counts: unknown key {key!r} (expected {', '.join(ITEM_KINDS)})")
+        if not isinstance(key, str) or not LABEL_PATTERN.match(key):
+            raise _Problem(f"labels.counts: {key!r} is not a lower_snake_case key")
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise _Problem(f"labels.counts.{key} must be a whole number >= 0, got {value!r}")
         counts[key] = value
+    tally = {c: per_row.count(c) for c in set(per_row)}
+    for key, value in counts.items():
+        if key in tally and value != tally[key]:
+            raise _Problem(f"labels.counts.{key} is {value} but labels.per_row has {tally[key]} rows of {key!r}")
     return Labels(tuple(per_row), tuple(segments), tuple(items), counts)
 
 

@@ -19,6 +19,10 @@ def _f(x: float | None, nd: int = 3) -> str:
     return "-" if x is None else f"{x:.{nd}f}"
 
 
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f} %"
 
@@ -122,11 +126,11 @@ def format_text(report: EvalReport, per_entry: bool = True) -> str:
 
 def _origin_text(origin: OriginReport, per_entry: bool) -> list[str]:
     title = ORIGIN_TITLES.get(origin.origin, origin.origin)
-    out = [f"=== {title}: {len(origin.entries)} entries ==="]
+    out = [f"=== {title}: {_entries(len(origin.entries))} ==="]
     out += [f"note: {n}" for n in origin.notes]
     for r in origin.exercises:
         out.append("")
-        out.append(f"--- {origin.origin} / {r.exercise}: {len(r.entries)} entries ---")
+        out.append(f"--- {origin.origin} / {r.exercise}: {_entries(len(r.entries))} ---")
         out += headline(r)
         if r.confusion.total:
             out.append("confusion (rows = truth, columns = predicted):")
@@ -137,7 +141,7 @@ def _origin_text(origin: OriginReport, per_entry: bool) -> list[str]:
             out += text_table(entry_table(r.entries))
     if origin.idle.entries:
         out.append("")
-        out.append(f"--- {origin.origin} / not exercising: {len(origin.idle.entries)} entries, every analyzer "
+        out.append(f"--- {origin.origin} / not exercising: {_entries(len(origin.idle.entries))}, every analyzer "
                    "(false counts, all should be 0) ---")
         out += text_table(idle_table(origin.idle))
     out.append("")

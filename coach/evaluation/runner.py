@@ -18,7 +18,9 @@ Matching rules:
   classes (:func:`coach.evaluation.metrics.collar_mask`).
 * **Counts**: the summary's count (reps, holds or lifts) against
   :meth:`Labels.expected_count` (``labels.counts`` where given, else the
-  number of labelled reps + holds + lifts). When every item is labelled, the
+  number of labelled reps + holds + lifts; an item marked ``"complete":
+  false``, cut off by the end of the clip, is not counted). When every item
+  is labelled, the
   good count (summary items with ``good``) is compared with the labelled
   items that no fault segment overlaps.
 * **Hold time**: when holds are labelled, the summary's good-form ``hold_s``
@@ -131,9 +133,9 @@ def evaluate_track(entry: CorpusEntry, collar_s: float = DEFAULT_COLLAR_S,
     expected = labels.expected_count()
     count = CountError(expected, summary.reps) if expected is not None else None
     good = None
-    if labels.items and labels.counts_from_items():
+    if labels.complete_items and labels.counts_from_items():
         faults = fault_codes(exercise)
-        good = CountError(sum(labels.item_is_good(it, faults) for it in labels.items),
+        good = CountError(sum(labels.item_is_good(it, faults) for it in labels.complete_items),
                           sum(1 for it in summary.items if it.good))
     hold = None
     holds = labels.items_of("holds")
