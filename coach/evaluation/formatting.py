@@ -155,12 +155,20 @@ def md_table(table: Table) -> list[str]:
     def esc(c: str) -> str:
         return c.replace("|", "\\|")
 
-    align = ["---"] + ["---:"] * (len(header) - 1)
+    def numeric(col: int) -> bool:
+        return all(_looks_numeric(r[col]) for r in rows)
+
+    align = ["---"] + ["---:" if numeric(i) else "---" for i in range(1, len(header))]
     return [
         "| " + " | ".join(esc(c) for c in header) + " |",
         "| " + " | ".join(align) + " |",
         *("| " + " | ".join(esc(c) for c in r) + " |" for r in rows),
     ]
+
+
+def _looks_numeric(cell: str) -> bool:
+    text = cell.replace("/", "").replace("+", "").replace("-", "").replace(".", "").replace(" %", "").strip()
+    return text.isdigit() or cell.strip() == "-"
 
 
 def format_markdown(report: EvalReport, method: str) -> str:
@@ -177,7 +185,8 @@ def format_markdown(report: EvalReport, method: str) -> str:
         report.command,
         "```",
         "",
-        f"(coach {s.get('version', '?')}, {s.get('date', '?')}; the run took {report.seconds:.0f} s. "
+        f"(coach {s.get('version', '?')}, {s.get('date', '?')}: {_entries(s.get('real_entries', 0))} of the real "
+        f"corpus and {s.get('synthetic_cases', 0)} synthetic cases in {report.seconds:.0f} s. "
         f"Collar {s.get('collar_s')} s; static poses held {s.get('static_hold_s')} s.) "
         "The tests assert floors on these numbers (`tests/data/accuracy_floors.json`, "
         "`tests/test_eval.py`).",

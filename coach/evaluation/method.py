@@ -3,7 +3,9 @@ docstrings of :mod:`coach.evaluation` say the same, next to the code)."""
 
 from __future__ import annotations
 
-METHOD_MD = """
+from coach.synth.suite import SUITE_MD
+
+_METHOD = """
 ## How it is measured
 
 Everything runs through the same pipeline as `coach analyze TRACK.csv --exercise NAME`
@@ -37,21 +39,7 @@ provenance, licence and labels per entry):
 - *Entries without an exercise* (`exercise: none`): every analyzer runs on the track; any
   rep, hold or lift counted is a false count.
 
-**Synthetic suite** (`coach/synth/suite.py`): each exercise in good form and with each
-fault, from the views its analyzer is meant to judge (plank: side, oblique; hip bridge:
-side, front for good form and uneven hips; knee-to-chest: side; lift: side with and
-without world landmarks, front, oblique), under three noise presets (`jitter`, `default`,
-`harsh`, the harshest `NoiseConfig`). Truth comes from the generator:
-
-- only frames in the exercise position are scored (the plank and knee-to-chest hold, the
-  bridge top, the lift bottom);
-- several faults may be true at once, and borderline ones are *ambiguous* (they may or
-  may not be reported). A prediction of any fault true at that time counts as right;
-  otherwise the truth class is the clear fault of highest priority, or `correct` when
-  only ambiguous faults (or none) are true. The same collar applies;
-- counts against the truth's count and good count; good-form hold time against the
-  truth's `good_hold_s` (plank, knee-to-chest);
-- standing still, walking and an empty room: every analyzer, false counts.
+{suite}
 
 **Metrics.** Confusion tables have the truth in rows and the prediction in columns.
 Precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2 TP / (2 TP + FP + FN)
@@ -59,3 +47,5 @@ Precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2 TP / (2 TP + FP + FN
 predicted right / scored frames; macro-F1 = mean F1 over the classes present in the truth.
 Count error = predicted - expected; relative error = |error| / expected.
 """
+
+METHOD_MD = _METHOD.format(suite=SUITE_MD.strip())

@@ -47,7 +47,7 @@ from coach.registry import exercise_names, get_exercise
 
 STATIC_HOLD_S = 3.0
 """A static pose is held this long: enough for the position to be
-recognised (plank: 0.1 s), the One Euro filter to settle and faults to pass
+recognised (0.1-0.5 s), the One Euro filter to settle and faults to pass
 their debounce (0.3 s), with room to spare."""
 STATIC_FPS = 30.0
 DEFAULT_COLLAR_S = 0.5

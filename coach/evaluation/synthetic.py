@@ -5,8 +5,8 @@ Matching rules (the truth comes from each scenario's
 :class:`~coach.synth.Truth`):
 
 * **Frames**: only frames in the exercise position are scored
-  (:func:`coach.synth.suite.frame_truth`: the plank and knee-to-chest hold,
-  the bridge top, the lift bottom). Several faults may be true at once, and
+  (:func:`coach.synth.suite.frame_truth`, the truth phases in
+  :data:`coach.synth.suite.JUDGED_PHASES`). Several faults may be true at once, and
   some are *ambiguous* (borderline: they may or may not be reported). If the
   predicted class is any clear or ambiguous fault true at that time, the
   frame counts as right; otherwise its truth class is the clear fault of

@@ -44,6 +44,28 @@ from coach.synth.scenarios import (
     walking,
 )
 
+SUITE_MD = """
+**Synthetic suite** (`coach/synth/suite.py`; `--quick` runs a tenth of it): each exercise in
+good form and with each of its faults (a lift: squats, stoops with straight knees and a
+rounded back, reaching for a far load, twisting), from the views its analyzer is meant to
+judge (plank: side, oblique; hip bridge: side, and front for good form and uneven hips;
+knee-to-chest: side; lift: side with and without world landmarks, front, oblique), under
+three noise presets (`jitter`, `default`, and `harsh`, the harshest `NoiseConfig`). Truth
+comes from the generator:
+
+- only frames in the exercise position are scored (the plank and knee-to-chest hold, the
+  bridge top, the lift bottom);
+- several faults may be true at once, and borderline ones are *ambiguous* (they may or
+  may not be reported). A prediction of any fault true at that time counts as right;
+  otherwise the truth class is the clear fault of highest priority, or `correct` when
+  only ambiguous faults (or none) are true. The same collar applies;
+- counts against the truth's count and good count; good-form hold time against the
+  truth's `good_hold_s` (plank, knee-to-chest);
+- standing still, walking and an empty room: every analyzer runs, and any count is a
+  false count.
+"""
+"""The suite and its rules in words (for ACCURACY.md)."""
+
 GOOD = "good"
 """The variant name of a case in good form."""
 IDLE = "idle"
