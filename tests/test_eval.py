@@ -258,6 +258,21 @@ def test_pick_truth(predicted: str, clear: list[str], ambiguous: list[str], trut
     assert pick_truth(predicted, clear, ambiguous, priority=("a", "b", "c")) == truth
 
 
+def test_evaluation_code_names_no_exercise_or_fault() -> None:
+    """Exercise names and fault codes come from the registry and the corpus,
+    never from literals in coach/evaluation or the command."""
+    import ast
+
+    from coach.registry import get_spec
+
+    names = set(exercise_names()) | {c for n in exercise_names() for c in get_spec(n).fault_codes}
+    files = [*(REPO / "coach" / "evaluation").glob("*.py"), REPO / "coach" / "commands" / "eval.py"]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in names, f"{path.name}: literal {node.value!r}"
+
+
 # -- the synthetic suite -----------------------------------------------------------------------
 def test_suite_covers_every_exercise_good_and_faulty_with_harsh_noise() -> None:
     cases = suite()

@@ -23,12 +23,11 @@ truth class).
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from collections.abc import Sequence
 
-from coach.exercise import NOT_VISIBLE, ExerciseAnalyzer, FrameVerdict
-from coach.registry import canonical_name, exercise_names, get_exercise
+from coach.exercise import NOT_VISIBLE, FrameVerdict
+from coach.registry import exercise_names, find_fault, get_spec
 
 CORRECT = "correct"
 """The class of a frame in good form."""
@@ -61,32 +60,8 @@ LABEL_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 @functools.cache
 def fault_codes(exercise: str) -> tuple[str, ...]:
     """The exercise's fault codes, highest priority first (``not_visible``
-    excluded).
-
-    Read from the exercise's spec in the registry when it has one, else from
-    the analyzer's own priority list (a ``PRIORITY`` class attribute, or the
-    analyzer module's ``FAULT_PRIORITY``)."""
-    name = canonical_name(exercise)
-    from coach import registry
-
-    get_spec = getattr(registry, "get_spec", None)
-    if callable(get_spec):
-        spec = get_spec(name)
-        codes = getattr(spec, "fault_codes", None)
-        if codes:
-            return tuple(c for c in codes if c != NOT_VISIBLE)
-    analyzer = get_exercise(name)
-    return tuple(c for c in _priority_of(analyzer) if c != NOT_VISIBLE)
-
-
-def _priority_of(analyzer: ExerciseAnalyzer) -> tuple[str, ...]:
-    cls = type(analyzer)
-    for source in (cls, importlib.import_module(cls.__module__)):
-        for attr in ("PRIORITY", "FAULT_PRIORITY"):
-            value = getattr(source, attr, None)
-            if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
-                return tuple(value)
-    return ()
+    excluded), from its :class:`~coach.spec.ExerciseSpec` in the registry."""
+    return tuple(c for c in get_spec(exercise).fault_codes if c != NOT_VISIBLE)
 
 
 def form_classes(exercise: str) -> tuple[str, ...]:
@@ -121,7 +96,7 @@ def label_allowed(label: object, exercise: str) -> bool:
 
 
 def _is_any_fault(label: str) -> bool:
-    return any(label in fault_codes(name) for name in exercise_names())
+    return find_fault(label) is not None
 
 
 def known_exercises() -> tuple[str, ...]:
