@@ -31,10 +31,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coach.exercise import NOT_VISIBLE
-from coach.synth.camera import View
-from coach.synth.noise import NoiseConfig
-from coach.synth.scenarios import (
+from coach.synth import (
+    NoiseConfig,
     Scenario,
+    View,
     bridge_reps,
     knee_to_chest,
     lift_sequence,
