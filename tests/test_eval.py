@@ -558,16 +558,28 @@ def test_floors_round_trip() -> None:
 
 
 # -- floors on the real corpus ------------------------------------------------------------------
-def test_accuracy_floors() -> None:
-    """The real corpus (when present) meets the floors checked in at
-    tests/data/accuracy_floors.json ("real"). Raise them as the analyzers
-    improve: ``coach eval --only real --write-floors tests/data/accuracy_floors.json``."""
-    if not load_corpus(REAL) if REAL.exists() else True:
+@pytest.fixture(scope="module")
+def real_report() -> dict[str, Any]:
+    """``coach eval --only real`` on tests/data/real (once for the module)."""
+    if not REAL.exists() or not load_corpus(REAL):
         pytest.skip("no real corpus in tests/data/real")
     from coach.evaluation.evaluate import EvalOptions, run_eval
 
     report = run_eval(EvalOptions(corpus=REAL, corpus_given=True, only="real"), progress=False)
-    obj = report.to_json()
-    floors = _floors().get("real", {})
-    problems = check_floors(obj["real"], floors, "real")
+    obj = report.to_json()["real"]
+    assert isinstance(obj, dict)
+    return obj
+
+
+def test_accuracy_floors(real_report: dict[str, Any]) -> None:
+    """The real corpus (when present) meets the floors checked in at
+    tests/data/accuracy_floors.json ("real"). Raise them as the analyzers
+    improve: ``coach eval --only real --write-floors tests/data/accuracy_floors.json``."""
+    problems = check_floors(real_report, _floors().get("real", {}), "real")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason="the plank analyzer counts a hold on mediapipe_doc_yoga_flow (issue 15); "
+                   "when this passes, set real.max_false_count to 0 in tests/data/accuracy_floors.json")
+def test_no_false_counts_on_real_recordings_without_an_exercise(real_report: dict[str, Any]) -> None:
+    assert real_report["idle"]["false_counts"] == {n: 0 for n in exercise_names()}
