@@ -48,6 +48,10 @@ class FrameVerdict:
     warnings: tuple[str, ...] = ()
     """Faults that are building up but not yet reported (amber in overlay)."""
     fault_joints: tuple[Landmark, ...] = ()
+    item_good: bool | None = None
+    """On the frame that completes a rep, hold or lift: whether the analyzer
+    judged that item clean (its ``RepRecord.good``); None on other frames.
+    The feedback policy praises only items the analyzer calls clean."""
 
     def to_json(self, cue: str | None = None, include_metrics: bool = True) -> dict[str, Any]:
         """The DESIGN.md JSONL object. ``cue`` overrides the analyzer's own

@@ -118,6 +118,10 @@ class _Candidate:
     kind: str
     code: str | None = None
     expires: float = math.inf
+    phase: str | None = None
+    """An analyzer instruction belongs to the phase it was given in: once
+    the phase changes it is stale (a setup hint must not be said during
+    the hold that follows it)."""
 
 
 class FeedbackPolicy:
@@ -157,7 +161,8 @@ class FeedbackPolicy:
         fault = self._fault_candidate(v)
         self._queue("instruction", self._instruction_candidate(v))
         self._queue("progress", self._progress_candidate(v))
-        for name in [n for n, cand in self._pending.items() if t > cand.expires]:
+        for name in [n for n, cand in self._pending.items()
+                     if t > cand.expires or (cand.phase is not None and cand.phase != v.phase)]:
             del self._pending[name]
 
         choice = fault
@@ -213,7 +218,7 @@ class FeedbackPolicy:
         if not fresh and v.t - self._last_said.get(text, -math.inf) < self.config.reminder_s:
             return None
         kind = "setup" if v.phase == "setup" else "instruction"
-        return _Candidate(_P_INSTRUCTION, text, kind, None, v.t + self.config.pending_s)
+        return _Candidate(_P_INSTRUCTION, text, kind, None, v.t + self.config.pending_s, v.phase)
 
     def _progress_candidate(self, v: FrameVerdict) -> _Candidate | None:
         """Rep count / praise, hold milestones and the target."""
@@ -234,7 +239,9 @@ class FeedbackPolicy:
             out = _Candidate(_P_TARGET, f"{target.value:g} seconds, target reached", "milestone", None, expires)
 
         if v.reps > self._reps:
-            good = not self._rep_had_fault
+            # praise only what the analyzer itself calls clean (its record of
+            # the item); without that word, no fault seen during the item
+            good = v.item_good if v.item_good is not None else not self._rep_had_fault
             self._reps = v.reps
             self._rep_had_fault = False
             hit = (target is not None and not target.is_time and not self._target_announced

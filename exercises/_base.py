@@ -133,6 +133,7 @@ class AnalyzerBase(ABC):
         self._faults = FaultDebouncer(config.fault_on_s, config.fault_off_s, self.SPEC.priority)
         self._nv = FaultDebouncer(config.not_visible_on_s, config.not_visible_off_s, (NOT_VISIBLE,))
         self._clock = Clock(self._gap_s(), self.BACKWARD_TIME_RESTARTS)
+        self._item_flag: bool | None = None
 
     # -- the protocol ------------------------------------------------------------
     def update(self, frame: PoseFrame) -> FrameVerdict:
@@ -147,6 +148,7 @@ class AnalyzerBase(ABC):
         self._clock.reset()
         self._faults.reset()
         self._nv.reset()
+        self._item_flag = None
         self._reset_state()
 
     @abstractmethod
@@ -176,6 +178,15 @@ class AnalyzerBase(ABC):
         words depend on what is missing)."""
         f = self.SPEC.fault(code)
         return f.cue if f is not None else None
+
+    def _item_done(self, good: bool) -> None:
+        """A rep, hold or lift was completed on this frame (clean or not)."""
+        self._item_flag = good
+
+    def _take_item_flag(self) -> bool | None:
+        """For the verdict: the completed item's cleanliness, once."""
+        flag, self._item_flag = self._item_flag, None
+        return flag
 
     def fault_landmarks(self, faults: Sequence[str], side: Side) -> tuple[Landmark, ...]:
         return fault_landmarks(self.SPEC, faults, side)

@@ -107,9 +107,11 @@ class FloorConfig:
     fault_off_s: float = 0.4
     """A reported fault clears after 0.4 s without it (hysteresis in time),
     so a fault hovering at its threshold is not re-announced every frame."""
-    not_visible_on_s: float = 0.2
-    """Key joints must be lost for 0.2 s before ``not_visible`` is reported:
-    a single dropped or garbled frame is not worth a "move back" cue."""
+    not_visible_on_s: float = 0.5
+    """Key joints must be lost for 0.5 s before ``not_visible`` is reported
+    and the user is asked to move: one dropped frame or one joint dipping
+    under the visibility cut-off for a moment is MediaPipe, not the user,
+    and a "step back" cue for it contradicts what the user sees."""
     not_visible_off_s: float = 0.0
     """...and it clears on the first frame in which they are seen again
     (re-opening already needs visibility ``vis_on``, the hysteresis): a frame
@@ -270,7 +272,7 @@ class FloorAnalyzer(AnalyzerBase):
             if faults:
                 cue = self.fault_cue(faults[0])
             else:
-                cue = j.setup_cue if phase == self.SETUP_PHASE else None
+                cue = self._setup_cue(j.setup_cue, phase)
         else:
             if self._blind_since is None:
                 self._blind_since = t
@@ -289,10 +291,9 @@ class FloorAnalyzer(AnalyzerBase):
             else:  # a blip: keep the last verdict, judge nothing, count nothing
                 faults = self._last_faults
                 warnings = (NOT_VISIBLE,)
-                if faults:
-                    cue = self.fault_cue(faults[0])
-                else:
-                    cue = visibility_cue(view, missing, front) if phase == self.SETUP_PHASE else None
+                # a blip says nothing new: "step back" only once the joints
+                # have stayed missing for not_visible_on_s
+                cue = self.fault_cue(faults[0]) if faults else None
 
         self._last_phase = phase
         return FrameVerdict(
@@ -307,7 +308,15 @@ class FloorAnalyzer(AnalyzerBase):
             metrics=metrics,
             warnings=warnings,
             fault_joints=self.fault_landmarks(faults, side),
+            item_good=self._take_item_flag(),
         )
+
+    def _setup_cue(self, cue: str | None, phase: str) -> str | None:
+        """How to get into position: said in the setup phase until the first
+        rep or hold is done. After that the user knows, and setup is the
+        rest between items: "Straighten your legs" while resting after a
+        plank would contradict the rest."""
+        return cue if phase == self.SETUP_PHASE and self._reps() == 0 else None
 
     def _shown_hold(self, visible: bool) -> float:
         """The hold time to report on this frame.

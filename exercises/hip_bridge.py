@@ -44,10 +44,13 @@ Rules (all thresholds in :class:`HipBridgeConfig`, each with its reason):
   ``hold_s`` is the total top time with good form.
 
 Score: ``clamp(100 * sum(rep quality) / target reps - 5 * fault episodes, 0,
-100)`` where a rep's quality is 0 if it had a fault, else
-``min(1, top hold / top_hold_target_s)``; at most 20 points off per fault
-code, ``not_visible`` not deducted (:data:`SCORE_FORMULA`). Default target:
-10 reps.
+100)``, at most 20 points off per fault code, ``not_visible`` not deducted
+(:data:`SCORE_FORMULA`). A rep's quality (its own score / 100) is
+``(1 - pause_weight) + pause_weight * min(1, top hold / top_hold_target_s)``
+for a clean rep - a clean rep without a pause at the top is still a good
+rep (0.8), the 2 s squeeze at the top is worth the last 0.2 - and
+``faulty_rep_factor`` (0.4) times that for a rep with a fault. Default
+target: 10 reps.
 """
 
 from __future__ import annotations
@@ -66,7 +69,6 @@ from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
 from exercises._filters import Median, Stillness
 from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
 from exercises._plateau import PlateauTimer
-from exercises._scoring import set_score
 from exercises._view import View
 
 HIPS_TOO_LOW = "hips_too_low"
@@ -77,7 +79,8 @@ HIPS_UNEVEN = "hips_uneven"
 
 SCORE_FORMULA = (
     "score = clamp(100 * sum(rep quality) / target reps - 5 per fault episode (at most 20 per fault code; "
-    "not_visible not counted), 0, 100); rep quality = 0 with a fault, else min(1, top hold / top-hold target)"
+    "not_visible not counted), 0, 100); rep quality = 0.8 + 0.2 * min(1, top hold / top-hold target) for a "
+    "clean rep, 0.4 times that for a rep with a fault; each rep's score is 100 * its quality"
 )
 
 UP_PHASES = ("rising", "top", "lowering")
@@ -216,6 +219,16 @@ class HipBridgeConfig(FloorConfig):
     top_hold_target_s: float = 2.0
     """Hold at the top 2 s per rep (a common bridge prescription is a 2-5 s
     pause with the glutes squeezed)."""
+    pause_weight: float = 0.2
+    """Share of a rep's quality earned by the pause at the top. The rep
+    itself (hips up to the straight shoulder-hip-knee line and down, clean)
+    is the exercise; the pause adds glute work. So a clean rep without a
+    pause is still a good rep (0.8) and never scores near zero."""
+    faulty_rep_factor: float = 0.4
+    """A rep with a fault is worth 0.4 of the same rep done clean: it still
+    moved the hips, but the fault (an arched back, hips not reaching the
+    line) is what the coach is there to fix, so it never scores like a
+    clean one."""
     default_target_reps: float = 10.0
     """Reps per set when no target is given (10-15 per set is the usual
     rehabilitation prescription, ACSM endurance range)."""
@@ -617,7 +630,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         events = [e for e in self._faults.events(t) if e.end >= rep.start and e.start <= t]
         codes = rep.faults | {e.code for e in events}
         faults = tuple(code for code in self.SPEC.priority if code in codes and code != NOT_VISIBLE)
-        quality = 0.0 if faults else min(1.0, top_s / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
+        quality = rep_quality(c, top_s, bool(faults))
         measures: dict[str, float] = {"top_hold_s": top_s, "knee_angle": rep.knee_angle}
         if front:
             measures["max_hip_tilt"] = rep.max_tilt
@@ -627,19 +640,16 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._count += 1
         self._records.append(RepRecord(
             index=self._count, kind="rep", start=rep.start, end=t,
-            score=set_score(quality, events, c.fault_deduction, c.max_deduction_per_code),
+            score=100.0 * quality,
             faults=faults, side="front" if front else self._sides.side, good=not faults,
             measures=measures,
         ))
+        self._item_done(not faults)
 
     # -- summary -------------------------------------------------------------------------
     def summary(self) -> SetSummary:
         c = self.config
-        quality = sum(
-            0.0 if r.faults else min(1.0, r.measures.get("top_hold_s", 0.0) / c.top_hold_target_s)
-            if c.top_hold_target_s > 0 else 1.0
-            for r in self._records
-        )
+        quality = sum(r.score / 100.0 for r in self._records)
         best = max((r.measures.get("top_hold_s", 0.0) for r in self._records), default=0.0)
         return SetSummary(
             exercise=self.name,
@@ -669,3 +679,10 @@ def _line_angle(a1: tuple[float, float], a2: tuple[float, float],
         return math.nan
     cos = abs(ux * vx + uy * vy) / (nu * nv)
     return math.degrees(math.acos(min(1.0, cos)))
+
+
+def rep_quality(c: HipBridgeConfig, top_hold_s: float, faulty: bool) -> float:
+    """A rep's quality, 0..1 (its score / 100): see :data:`SCORE_FORMULA`."""
+    pause = min(1.0, max(0.0, top_hold_s) / c.top_hold_target_s) if c.top_hold_target_s > 0 else 1.0
+    q = (1.0 - c.pause_weight) + c.pause_weight * pause
+    return q * c.faulty_rep_factor if faulty else q

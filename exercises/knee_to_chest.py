@@ -39,9 +39,11 @@ Rules (all thresholds in :class:`KneeToChestConfig`, each with its reason):
   stretches of 10-30 s; physiotherapy handouts give 15-30 s). ``hold_s`` is
   the total over holds, ``best_hold_s`` the longest.
 
-Score: ``clamp(100 * mean over holds of min(1, good hold time / target) -
-5 * fault episodes, 0, 100)``, at most 20 points off per fault code,
-``not_visible`` not deducted; no holds scores 0 (:data:`SCORE_FORMULA`).
+Score (:data:`SCORE_FORMULA`, :func:`exercises._scoring.hold_set_score`):
+``100 * completion * form`` over the completed holds, where completion is
+the mean of ``min(1, good-form hold time / target)`` and form is the share
+of the time on the hold (knee held at the chest) spent in good form. A
+hold's own score is its form (100 = clean). No holds scores 0.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
 from exercises._filters import Median, Stillness, TimedMedian
 from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
 from exercises._plateau import PlateauTimer
-from exercises._scoring import set_score
+from exercises._scoring import hold_form, hold_set_score
 from exercises._view import View
 
 KNEE_NOT_CLOSE = "knee_not_close"
@@ -68,8 +70,8 @@ HEAD_LIFTED = "head_lifted"
 OTHER_LEG_LIFTED = "other_leg_lifted"
 
 SCORE_FORMULA = (
-    "score = clamp(100 * mean over holds of min(1, good-form hold time / target seconds) - 5 per fault "
-    "episode (at most 20 per fault code; not_visible not counted), 0, 100); no holds = 0"
+    "score = 100 * completion * form over the completed holds: completion = mean of min(1, good-form hold "
+    "time / target seconds), form = good-form time / all time held; each hold's score = 100 * its form"
 )
 
 
@@ -475,10 +477,11 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         if cyc.hold_start is None or cyc.timer.time_s < self.config.min_hold_s:
             return
         self._count += 1
-        self._records.append(self._record(self._count, cyc, t))
+        rec = self._record(self._count, cyc, t)
+        self._records.append(rec)
+        self._item_done(rec.good)
 
     def _record(self, index: int, cyc: _Cycle, now: float) -> RepRecord:
-        c = self.config
         end = cyc.hold_end if cyc.hold_end is not None else now
         start = cyc.hold_start if cyc.hold_start is not None else cyc.start
         events = [e for e in self._faults.events(now) if e.code != NOT_VISIBLE
@@ -488,8 +491,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         held = cyc.timer.good_s
         return RepRecord(
             index=index, kind="hold", start=start, end=end,
-            score=set_score(held / self.target if self.target > 0 else 0.0, events,
-                            c.fault_deduction, c.max_deduction_per_code),
+            score=100.0 * hold_form(held, cyc.timer.time_s - held) if faults else 100.0,
             faults=faults, side=cyc.label, good=not faults,
             measures={
                 "held_s": held,
@@ -509,7 +511,8 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         if cyc is not None and cyc.hold_start is not None and cyc.timer.time_s >= self.config.min_hold_s:
             items.append(self._record(len(items) + 1, cyc, now))  # the hold in progress
         helds = [it.measures.get("held_s", 0.0) for it in items]
-        frac = (sum(min(1.0, h / self.target) for h in helds) / len(helds)) if helds and self.target > 0 else 0.0
+        holds = [(it.measures.get("held_s", 0.0), it.measures.get("hold_time_s", 0.0) - it.measures.get("held_s", 0.0))
+                 for it in items]
         per_side: dict[str, float] = {}
         for it in items:
             key = it.side or "?"
@@ -518,7 +521,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             exercise=self.name,
             reps=self._count,
             hold_s=self._hold_total(),
-            score=self.score(frac),
+            score=hold_set_score(holds, self.target),
             score_formula=SCORE_FORMULA,
             duration_s=self.duration_s,
             best_hold_s=max(helds, default=0.0),

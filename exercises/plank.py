@@ -35,9 +35,13 @@ Rules (all thresholds in :class:`PlankConfig`, each with its reason):
   ``setup``) after at least ``min_hold_s`` in position (form aside, as a
   faulty rep is still a rep).
 
-Score: ``clamp(100 * min(1, hold_s / target_s) - 5 * fault episodes, 0,
-100)``, at most 20 points off per fault code, ``not_visible`` not deducted
-(see :data:`SCORE_FORMULA`). The default target is 30 s.
+Score (:data:`SCORE_FORMULA`, :func:`exercises._scoring.hold_set_score`):
+``100 * completion * form`` over the completed holds, where completion is
+the mean of ``min(1, good-form hold time / target)`` and form is the share
+of the judged hold time (in position, held still) spent in good form. A
+hold's own score is its form (100 = clean). So a set of sagging holds
+scores low however long it lasted, and a clean hold of the target length
+scores 100. The default target is 30 s.
 
 All measures are 2D image geometry on the near side (no world coordinates,
 no heel/foot landmarks needed).
@@ -57,7 +61,7 @@ from coach.registry import register
 from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
 from exercises._filters import Median, Stillness
 from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
-from exercises._scoring import set_score
+from exercises._scoring import hold_form, hold_set_score
 from exercises._view import View
 
 HIPS_SAGGING = "hips_sagging"
@@ -66,8 +70,8 @@ ELBOWS = "elbows_not_under_shoulders"
 HEAD_DROPPED = "head_dropped"
 
 SCORE_FORMULA = (
-    "score = clamp(100 * min(1, good-form hold time / target seconds) - 5 per fault episode "
-    "(at most 20 per fault code; not_visible not counted), 0, 100)"
+    "score = 100 * completion * form over the completed holds: completion = mean of min(1, good-form hold "
+    "time / target seconds), form = good-form time / all judged hold time; each hold's score = 100 * its form"
 )
 
 
@@ -186,6 +190,7 @@ class _Episode:
     end: float | None = None
     good_start: float = 0.0  # HoldTimer.total_s at the start
     good_s: float = 0.0
+    faulty_s: float = 0.0  # time held in position with a form fault raised
     seen_s: float = 0.0  # time in position, seen
     last_t: float | None = None
     worst_sag: float = -math.inf
@@ -301,6 +306,7 @@ class PlankAnalyzer(FloorAnalyzer):
         self._done.append(ep)
         if ep.seen_s >= self.config.min_hold_s:
             self._count += 1
+            self._item_done(not self._episode_faults(ep, ep.end))
         self._episode = None
 
     def _judge(self, view: View, side: Side, t: float, dt: float, front: bool) -> Judgement:
@@ -397,6 +403,8 @@ class PlankAnalyzer(FloorAnalyzer):
         ep = self._episode
         if ep is not None:
             ep.good_s = self._timer.total_s - ep.good_start
+            if self._phase == "hold" and in_pos and raw and 0.0 < dt <= c.max_frame_gap_s:
+                ep.faulty_s += dt
             if ep.last_t is not None and 0.0 < t - ep.last_t <= c.max_frame_gap_s:
                 ep.seen_s += t - ep.last_t
             ep.last_t = t
@@ -480,15 +488,19 @@ class PlankAnalyzer(FloorAnalyzer):
         return math.nan
 
     # -- summary ---------------------------------------------------------------------------
-    def _record(self, i: int, ep: _Episode, now: float) -> RepRecord:
-        end = ep.end if ep.end is not None else now
+    def _episode_faults(self, ep: _Episode, end: float) -> tuple[str, ...]:
+        """The faults reported (debounced) during a hold, in priority order."""
         events = [e for e in self.fault_events() if e.code != "not_visible"
                   and e.end >= ep.start and e.start <= end]
-        codes = tuple(dict.fromkeys(e.code for e in events))
-        frac = ep.good_s / self.target if self.target > 0 else 0.0
-        c = self.config
+        codes = {e.code for e in events}
+        return tuple(code for code in self.SPEC.fault_codes if code in codes)
+
+    def _record(self, i: int, ep: _Episode, now: float) -> RepRecord:
+        end = ep.end if ep.end is not None else now
+        codes = self._episode_faults(ep, end)
         measures = {
             "held_s": ep.good_s,
+            "faulty_s": ep.faulty_s,
             "in_position_s": ep.seen_s,
             "worst_sag_offset": ep.worst_sag if math.isfinite(ep.worst_sag) else math.nan,
             "worst_pike_offset": -ep.worst_pike if math.isfinite(ep.worst_pike) else math.nan,
@@ -498,20 +510,23 @@ class PlankAnalyzer(FloorAnalyzer):
         }
         return RepRecord(
             index=i, kind="hold", start=ep.start, end=end,
-            score=set_score(frac, events, c.fault_deduction, c.max_deduction_per_code),
+            score=100.0 * hold_form(ep.good_s, ep.faulty_s) if codes else 100.0,
             faults=codes, side=self._sides.side, good=not codes, measures=measures,
         )
 
     def summary(self) -> SetSummary:
         now = self._clock.last if self._clock.last is not None else 0.0
-        eps = list(self._done) + ([self._episode] if self._episode is not None else [])
+        min_s = self.config.min_hold_s  # shorter is a false start: not a hold, not scored
+        eps = [ep for ep in self._done if ep.seen_s >= min_s]
+        if self._episode is not None and self._episode.seen_s >= min_s:
+            eps.append(self._episode)  # the hold in progress
         items = tuple(self._record(i + 1, ep, now) for i, ep in enumerate(eps))
         hold = self._timer.total_s
         return SetSummary(
             exercise=self.name,
             reps=self._count,
             hold_s=hold,
-            score=self.score(hold / self.target if self.target > 0 else 0.0),
+            score=hold_set_score([(ep.good_s, ep.faulty_s) for ep in eps], self.target),
             score_formula=SCORE_FORMULA,
             duration_s=self.duration_s,
             best_hold_s=self._timer.best_s,

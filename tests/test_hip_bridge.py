@@ -138,7 +138,8 @@ def test_target_score_and_items() -> None:
     short = HipBridgeAnalyzer(HipBridgeConfig(top_hold_target_s=5.0), target=4)
     for f in sc.frames:
         short.update(f)
-    assert short.summary().score == pytest.approx(s.score / 2.0, abs=10.0)
+    # the pause at the top is 20 % of a rep's quality: half the pause costs 10 %
+    assert short.summary().score == pytest.approx(0.9 * s.score, abs=3.0)
 
 
 def test_rest_is_learnt_for_any_foot_placement() -> None:

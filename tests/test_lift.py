@@ -490,7 +490,10 @@ def test_shallow_bend_and_sitting_like_dip_do_not_count() -> None:
 
 def test_not_visible_is_refused() -> None:
     a = LiftAnalyzer()
-    v = a.update(PoseFrame.empty(0.0))
+    first = a.update(PoseFrame.empty(0.0))
+    assert not first.visible and first.faults == () and first.cue is None  # not judged, not yet reported
+    for i in range(1, 20):
+        v = a.update(PoseFrame.empty(i / 30))  # unseen for 0.63 s > not_visible_on_s
     assert not v.visible and v.faults == (NOT_VISIBLE,)
     assert v.cue == "Step back so your whole body is in view"
     assert a.summary().visible_fraction == 0.0

@@ -113,7 +113,7 @@ def test_report_is_self_contained_with_every_plot(report_html: Path) -> None:
     for heading in ("Sessions", "How the score is computed", "Score trend", "Faults by exercise",
                     "Sessions in detail", "Key angle over time", "Against the target", "Each lift"):
         assert f">{heading}<" in text, heading
-    assert "clamp(100 * min(1, good-form hold time / target seconds)" in text  # the real plank formula
+    assert "100 * completion * form over the completed holds" in text  # the real plank formula
     assert "100 - 10 per fault episode" in text  # the scripted ones
     assert text.count('class="badge interrupted"') == 2  # in the table and on its section
     imgs = IMG.findall(text)

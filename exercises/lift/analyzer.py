@@ -157,6 +157,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             metrics=self._metrics(meas),
             warnings=self._faults.pending(),
             fault_joints=fault_landmarks(SPEC, faults, side),
+            item_good=self._take_item_flag(),
         )
 
     def summary(self) -> SetSummary:
@@ -266,8 +267,9 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         faults = self._nv.update(t, (NOT_VISIBLE,))
         self._lost(t)
         return FrameVerdict(
-            t=t, phase=self._phase, faults=faults or (NOT_VISIBLE,), reps=self._count, hold_s=0.0,
-            visible=False, cue=SPEC.cue(NOT_VISIBLE), side=side,
+            t=t, phase=self._phase, faults=faults, reps=self._count, hold_s=0.0,
+            visible=False, cue=SPEC.cue(NOT_VISIBLE) if faults else None, side=side,
+            warnings=() if faults else (NOT_VISIBLE,),
         )
 
     def _unjudged(self, t: float, side: Side, warnings: tuple[str, ...]) -> FrameVerdict:
@@ -471,7 +473,9 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         if not valid:
             return
         self._count += 1
-        self._items.append(self._record(meas, t, tr))
+        rec = self._record(meas, t, tr)
+        self._items.append(rec)
+        self._item_done(rec.good)
 
     def _record(self, end: _Measures, t: float, tr: _LiftTrack) -> RepRecord:
         """The lift's record. "At the bottom" means the frames in which the

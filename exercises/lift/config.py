@@ -335,10 +335,11 @@ class LiftConfig:
     never flips a verdict; ~8 frames at 30 fps)."""
     fault_off_s: float = 0.5
     """A reported fault must be absent this long to clear."""
-    not_visible_on_s: float = 0.0
-    """``not_visible`` is reported on the first unseen frame: the lift state
-    machine already rides out short losses (``lost_reset_s``), so the
-    verdict says at once that a frame was not judged."""
+    not_visible_on_s: float = 0.5
+    """``not_visible`` is reported (and "step back" said) only once the key
+    joints have stayed unseen for 0.5 s: one dropped frame, or a wrist
+    dipping just under the visibility cut-off, is MediaPipe, not the user.
+    The state machine rides out short losses on its own (``lost_reset_s``)."""
     not_visible_off_s: float = 0.3
     """Not-visible flicker shorter than this is merged into one episode."""
 

@@ -43,7 +43,8 @@ def check(meta_path: Path) -> list[str]:
     if abs(frames[0].aspect - m.get("aspect", 0)) > 1e-3:
         errs.append(f"aspect {m.get('aspect')} but CSV has {frames[0].aspect:.5f}")
     dt = (frames[-1].t - frames[0].t) / max(n - 1, 1)
-    if abs(1 / dt - m.get("fps", 0)) > 0.05 * m.get("fps", 1):
+    fps = m.get("fps")
+    if fps is not None and abs(1 / dt - fps) > 0.05 * fps:  # static entries have no frame rate
         errs.append(f"fps {m.get('fps')} but CSV steps give {1 / dt:.2f}")
     t_end = frames[-1].t + dt
     lab = m.get("labels", {})
