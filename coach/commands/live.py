@@ -24,6 +24,7 @@ from coach.commands._common import (
     info,
     make_analyzer,
 )
+from coach.commands._store_args import add_store_args, session_sink
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -33,7 +34,6 @@ from coach.live.loop import LiveConfig, LiveLoop, LiveResult
 from coach.live.setup import SetupConfig
 from coach.live.window import CvWindow, Display, NullDisplay, display_available
 from coach.pipeline import Pipeline, Sink
-from coach.store.hooks import add_store_args, session_sink
 from coach.summary_text import format_summary
 from coach.voice import describe, select_voice
 
