@@ -19,7 +19,7 @@ from coach.synth.scenarios.types import FloatArray, Scenario, Span, Truth
 EXERCISES: tuple[str, ...] = ("plank", "hip_bridge", "knee_to_chest", "lift")
 
 DEFAULT_FPS = 30.0
-"""Webcams deliver 30 frames per second (33 ms per frame, FACTS.md)."""
+"""Webcams deliver 30 frames per second (33 ms per frame, docs/measured.md)."""
 TEMPO_VARIATION = 0.15
 """Movement durations vary by +-15 % (people do not move like metronomes)."""
 FAULT_RAMP_S = 1.5
