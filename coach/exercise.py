@@ -29,7 +29,7 @@ def _num(x: float) -> float | None:
 class FrameVerdict:
     """What an analyzer concludes about one frame (one JSONL line).
 
-    ``faults`` are the debounced, currently active fault codes (DESIGN.md),
+    ``faults`` are the debounced, currently active fault codes (docs/formats.md),
     highest priority first. ``cue`` is the analyzer's suggested cue for this
     frame (the feedback policy decides what is actually said). ``metrics``
     carries the key measures (angles in degrees, ratios) for plots and the
@@ -54,7 +54,7 @@ class FrameVerdict:
     The feedback policy praises only items the analyzer calls clean."""
 
     def to_json(self, cue: str | None = None, include_metrics: bool = True) -> dict[str, Any]:
-        """The DESIGN.md JSONL object. ``cue`` overrides the analyzer's own
+        """The JSONL object of docs/formats.md. ``cue`` overrides the analyzer's own
         (the pipeline passes the feedback policy's choice)."""
         out: dict[str, Any] = {
             "t": round(self.t, 4),

@@ -1,4 +1,4 @@
-"""The analysis JSONL sink (one object per analysed frame, DESIGN.md) and
+"""The analysis JSONL sink (one object per analysed frame, docs/formats.md) and
 the summary JSON writer."""
 
 from __future__ import annotations

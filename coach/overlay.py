@@ -45,7 +45,6 @@ WHITE: Colour = (255, 255, 255)
 CYAN: Colour = (230, 200, 60)
 
 FONT = cv2.FONT_HERSHEY_DUPLEX
-_JOINTS: tuple[Landmark, ...] = tuple(sorted({lm for edge in SKELETON_EDGES for lm in edge}))
 
 CUE_COLOURS: dict[str, Colour] = {
     "fault": RED,

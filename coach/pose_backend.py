@@ -107,7 +107,7 @@ def _landmarker(options: PoseBackendOptions) -> vision.PoseLandmarker:
 class MediaPipePose:
     """``with MediaPipePose(opts) as pose: frame = pose.detect(bgr, t)``.
 
-    Must be closed (FACTS.md: an unclosed landmarker prints a TypeError at
+    Must be closed (docs/models.md: an unclosed landmarker prints a TypeError at
     interpreter shutdown); the context manager does it.
     """
 

@@ -1,4 +1,4 @@
-"""Pose-track CSV: read and write (format fixed in DESIGN.md).
+"""Pose-track CSV: read and write (the format is in docs/formats.md).
 
 One row per frame. Optional ``t`` (seconds; without it frames are 1/30 s
 apart). Per landmark ``<name>_x``, ``_y`` (image-normalised, y down),
@@ -61,7 +61,7 @@ def _index_columns(header: list[str], path: str) -> _Columns:
     if not cols["x"]:
         raise InputError(
             f"{path}: not a pose-track CSV: no landmark columns such as 'left_hip_x' and 'left_hip_y' "
-            "(see DESIGN.md for the format)"
+            "(see docs/formats.md for the format)"
         )
     return _Columns(
         t=pos.get("t"),
@@ -203,8 +203,8 @@ def frame_row(frame: PoseFrame, with_world: bool) -> list[str]:
 
 
 class PoseTrackWriter:
-    """Writes frames as they come (flushes each row, so a crash keeps what
-    was recorded). Use as a context manager."""
+    """Writes frames as they come (flushes every 30 rows, so a crash loses
+    at most about a second). Use as a context manager."""
 
     def __init__(self, path: str | Path, with_world: bool = True) -> None:
         self.path = Path(path)

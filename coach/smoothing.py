@@ -3,7 +3,7 @@ CHI 2012), one filter per landmark coordinate, vectorised with numpy.
 
 The One Euro filter is a low-pass filter whose cut-off rises with speed:
 slow jitter is removed strongly, fast movements pass with little lag. The
-MediaPipe Tasks API dropped its built-in smoothing (FACTS.md), so coach
+MediaPipe Tasks API dropped its built-in smoothing (docs/measured.md), so coach
 filters here.
 
 Measured lag (``tests/test_smoothing.py::test_step_lag`` recomputes it):
@@ -47,7 +47,7 @@ class SmootherConfig:
       still-jitter reduction of 0.44 instead of 0.40 (sd out / sd in).
     * ``d_cutoff`` 1.0 Hz: the derivative's own low-pass (paper's default).
     * ``reset_visibility`` 0.3: below this MediaPipe is guessing the joint
-      (FACTS.md: far-side joints read 0.05-0.35), so the filter restarts.
+      (docs/measured.md: far-side joints read 0.05-0.35), so the filter restarts.
     * ``max_gap_s`` 0.5: after a longer gap between frames (dropped frames,
       pause) the state is stale and everything restarts.
     """

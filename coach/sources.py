@@ -1,8 +1,9 @@
-"""Frame sources: a video file, a webcam, or a pose-track CSV.
+"""Frame sources: a video file or a webcam.
 
-Video and webcam sources yield :class:`VideoFrame` (a BGR image with a
-timestamp); the pose-track source yields :class:`~coach.pose.PoseFrame`
-directly. Timestamps always increase strictly.
+Both yield :class:`VideoFrame` (a BGR image with a timestamp); timestamps
+always increase strictly. A pose-track CSV (:func:`is_pose_track`) is read
+by :func:`coach.posetrack.read_pose_track`, which yields
+:class:`~coach.pose.PoseFrame` directly.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from numpy.typing import NDArray
 
 from coach.cvlog import cv2
 from coach.errors import CameraError, InputError
-from coach.pose import PoseFrame
-from coach.posetrack import read_pose_track
 
-VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 POSE_TRACK_SUFFIXES = frozenset({".csv"})
 DEFAULT_FPS = 30.0
 
@@ -132,16 +130,3 @@ class WebcamSource:
 
     def close(self) -> None:
         self._cap.release()
-
-
-def camera_available(index: int = 0) -> bool:
-    """True if a camera at ``index`` opens and gives a frame."""
-    cap = cv2.VideoCapture(index)
-    try:
-        return bool(cap.isOpened() and cap.read()[0])
-    finally:
-        cap.release()
-
-
-def pose_track_frames(path: str | Path) -> Iterator[PoseFrame]:
-    return read_pose_track(path)

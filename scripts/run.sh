@@ -5,7 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if .venv/bin/python -c "import sys; from coach.sources import camera_available; sys.exit(0 if camera_available(0) else 1)" 2>/dev/null \
+# A webcam is usable if OpenCV opens camera 0 and reads one frame from it
+# (coach.cvlog imports OpenCV with its native warnings silenced).
+if .venv/bin/python -c "
+import sys
+from coach.cvlog import cv2
+cap = cv2.VideoCapture(0)
+ok = cap.isOpened() and cap.read()[0]
+cap.release()
+sys.exit(0 if ok else 1)" 2>/dev/null \
    && .venv/bin/coach live --help >/dev/null 2>&1; then
     exec .venv/bin/coach live --exercise "${COACH_EXERCISE:-plank}" "$@"
 fi

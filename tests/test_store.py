@@ -22,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
+from coach.commands._store_args import add_store_args, session_sink
 from coach.errors import StoreError, UsageError
 from coach.exercise import FaultEvent, FrameVerdict, RepRecord, SetSummary
 from coach.landmarks import NUM_LANDMARKS, Landmark
@@ -31,9 +32,9 @@ from coach.store import SessionRecorder, open_store
 from coach.store.dates import parse_since
 from coach.store.db import mark_interrupted
 from coach.store.export import to_csv, to_json
-from coach.store.hooks import UnsavedSink, add_store_args, session_sink
 from coach.store.paths import default_db_path, resolve_db_path
 from coach.store.queries import history, resolve_session, select_sessions, session_detail
+from coach.store.recorder import UnsavedSink
 from coach.store.rescore import rescore_session
 from coach.store.schema import MIGRATIONS, migrate, schema_version
 from coach.store.trackblob import decode_frames, encode_frames
@@ -600,7 +601,7 @@ def test_session_sink_on_a_corrupt_database_starts_a_new_one(
 
 
 def test_session_writer_records_several_sets_in_one_session(db: Path) -> None:
-    from coach.store.hooks import open_session
+    from coach.commands._store_args import open_session
 
     with open_session(_parse("--db", str(db)), source="demo", mode="demo") as session:
         for exercise, kind in (("plank", "hold"), ("hip_bridge", "rep"), ("lift", "lift")):
@@ -618,7 +619,7 @@ def test_session_writer_records_several_sets_in_one_session(db: Path) -> None:
 
 
 def test_session_writer_failure_and_empty_session(db: Path) -> None:
-    from coach.store.hooks import open_session
+    from coach.commands._store_args import open_session
 
     with pytest.raises(RuntimeError), open_session(_parse("--db", str(db)), source="x", mode="live") as session:
         run(((f, None) for f in plank_frames(2.0)), Pipeline(ScriptedAnalyzer()),

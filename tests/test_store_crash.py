@@ -30,7 +30,7 @@ import argparse, sys, time
 from coach.pipeline import Pipeline, run
 from coach.posetrack import read_pose_track
 from coach.registry import get_exercise
-from coach.store.hooks import add_store_args, session_sink
+from coach.commands._store_args import add_store_args, session_sink
 
 p = argparse.ArgumentParser()
 p.add_argument("track")

@@ -15,11 +15,11 @@ from coach.commands._common import (
     make_analyzer,
     parse_aspect,
 )
+from coach.commands._store_args import add_store_args, session_sink
 from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
 from coach.progress import Progress
-from coach.store.hooks import add_store_args, session_sink
 from coach.summary_text import format_summary
 
 

@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 
 from coach.commands._common import make_analyzer, non_negative_int
+from coach.commands._store_args import add_store_args, open_session
 from coach.errors import InputError
 from coach.pipeline import Pipeline, Sample, Sink, run
 from coach.posetrack import read_pose_track, write_pose_track
 from coach.registry import get_spec
-from coach.store.hooks import add_store_args, open_session
 from coach.summary_text import format_summary
 
 

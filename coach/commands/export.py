@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
+from coach.commands._store_args import add_db_arg, open_review_store
 from coach.errors import StoreError, UsageError
 from coach.store.export import FORMATS, export_text
-from coach.store.hooks import add_db_arg, open_review_store
 from coach.store.queries import reading, resolve_session, select_sessions, session_detail
 
 

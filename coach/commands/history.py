@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 
+from coach.commands._store_args import add_db_arg, add_exercise_filter, db_path, exercise_filter, open_review_store
 from coach.errors import UsageError
 from coach.store.dates import local_time, parse_since
-from coach.store.hooks import add_db_arg, add_exercise_filter, db_path, exercise_filter, open_review_store
 from coach.store.queries import history, reading
 from coach.store.rows import HistoryRow
 

@@ -24,6 +24,7 @@ from coach.commands._common import (
     info,
     make_analyzer,
 )
+from coach.commands._store_args import add_store_args, session_sink
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -33,7 +34,6 @@ from coach.live.loop import LiveConfig, LiveLoop, LiveResult
 from coach.live.setup import SetupConfig
 from coach.live.window import CvWindow, Display, NullDisplay, display_available
 from coach.pipeline import Pipeline, Sink
-from coach.store.hooks import add_store_args, session_sink
 from coach.summary_text import format_summary
 from coach.voice import describe, select_voice
 
@@ -101,14 +101,12 @@ def cmd_live(args: argparse.Namespace) -> int:
         # no camera: CameraError (one line, suggests demo) before the model loads
         source, source_name = _open_source(args)
         stack.callback(source.close)
-        from coach.live.detector import MediaPipeDetector
         from coach.models import ensure_model
         from coach.pose_backend import MediaPipePose, PoseBackendOptions
 
         backend = stack.enter_context(
             MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))
         )
-        detector = MediaPipeDetector(backend)
         display = _display(args)
         stack.callback(display.close)
         voice = select_voice(args.voice)
@@ -136,7 +134,7 @@ def cmd_live(args: argparse.Namespace) -> int:
             lossless=args.source is not None and not args.realtime, max_s=args.duration,
         )
         pipeline = Pipeline(analyzer, policy=policy_for(analyzer))
-        loop = LiveLoop(source, detector, pipeline, config=config, voice=voice, display=display,
+        loop = LiveLoop(source, backend, pipeline, config=config, voice=voice, display=display,
                         recorder=recorder, make_sinks=make_sinks)
         if not args.quiet:
             info(f"coach live: {exercise} from {source_name}; {HELP}")

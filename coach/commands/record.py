@@ -1,4 +1,4 @@
-"""``coach record --out track.csv``: save a pose track (DESIGN.md CSV) from
+"""``coach record --out track.csv``: save a pose track (CSV, docs/formats.md) from
 a camera or a video file, to analyse or re-score later."""
 
 from __future__ import annotations

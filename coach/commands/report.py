@@ -7,9 +7,9 @@ import argparse
 import time
 from pathlib import Path
 
+from coach.commands._store_args import add_db_arg, add_exercise_filter, exercise_filter, require_review_store
 from coach.errors import StoreError, UsageError
 from coach.store.dates import parse_since
-from coach.store.hooks import add_db_arg, add_exercise_filter, exercise_filter, require_review_store
 from coach.store.queries import reading, resolve_session, select_sessions
 
 DEFAULT_LAST = 10

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from coach.store.hooks import add_db_arg, require_review_store
+from coach.commands._store_args import add_db_arg, require_review_store
 from coach.store.queries import reading, resolve_session
 from coach.store.rescore import rescore_session
 

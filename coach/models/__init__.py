@@ -31,7 +31,8 @@ Modules, one job each:
 - ``download``: HTTP download with connect and stall timeouts
 - ``wheel_build``: offline build from the mediapipe wheel
 - ``fetch``: ``fetch`` and ``ensure_model`` (install routes)
-- ``cli``: the ``coach models ...`` subcommands
+
+The ``coach models ...`` subcommands are in :mod:`coach.commands.models_cmd`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from coach.models.cache import (
     read_lock,
     sha256_file,
 )
-from coach.models.cli import add_models_parser
 from coach.models.download import Progress, download
 from coach.models.fetch import ensure_model, fetch
 from coach.models.spec import (
@@ -79,7 +79,6 @@ __all__ = [
     "Progress",
     "WheelBuild",
     "WheelMember",
-    "add_models_parser",
     "build_from_wheel",
     "download",
     "ensure_model",

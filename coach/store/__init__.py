@@ -6,7 +6,9 @@
 * :mod:`~coach.store.queries` - reading sessions back
 * :mod:`~coach.store.export` - CSV/JSON export
 * :mod:`~coach.store.rescore` - re-running the analyzer on a stored track
-* :mod:`~coach.store.hooks` - the CLI integration (``session_sink``)
+
+The command-line integration (``--db``, ``session_sink``) is in
+:mod:`coach.commands._store_args`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from coach.exercise import FaultEvent, RepRecord, SetSummary
+from coach.exercise import RepRecord, SetSummary
 from coach.store.db import now_iso
 from coach.store.rows import FaultRow, ItemRow, MetricSecond, SecondRow
 
@@ -118,7 +118,3 @@ def write_summary(conn: sqlite3.Connection, set_id: int, summary: SetSummary, so
         (set_id, stamp, source, num(summary.score) or 0.0, summary.reps, summary.hold_s,
          summary.score_formula),
     )
-
-
-def fault_events_of(rows: Iterable[FaultRow]) -> list[FaultEvent]:
-    return [FaultEvent(r.code, r.start, r.end) for r in rows]

@@ -72,7 +72,7 @@ CUT_HIPS_TRUNK_FRAC = 0.60
 VIS_NEAR = 0.98
 """Clean visibility of a landmark facing the camera."""
 VIS_FAR = 0.20
-"""Clean visibility of a far-side landmark in a side view: FACTS.md measured
+"""Clean visibility of a far-side landmark in a side view: docs/measured.md gives
 0.05-0.35 for the far hip and knee; 0.2 is the middle."""
 VIS_OFF_IMAGE = 0.02
 """MediaPipe still predicts landmarks outside the image, with visibility

@@ -4,7 +4,7 @@ Every figure is a field of :class:`NoiseConfig` with the reason for its
 default. :func:`apply_noise` is a pure function of the track, the config
 and a ``numpy.random.Generator``: the same seed gives the same noise.
 
-What is modelled (FACTS.md lists the MediaPipe weaknesses behind it):
+What is modelled (docs/measured.md lists the MediaPipe weaknesses behind it):
 
 * per-landmark Gaussian jitter (the Tasks API has no landmark smoothing),
   larger for bodies lying on the floor, plus a slowly wandering bias;
@@ -39,10 +39,10 @@ class NoiseConfig:
 
     jitter_sd_standing: float = 0.004
     """Frame-to-frame landmark jitter of a standing body: ~3 px at 720 p.
-    BlazePose full reaches PCK@0.2 of 95-96 (FACTS.md); un-smoothed Tasks
+    BlazePose full reaches PCK@0.2 of 95-96 (docs/measured.md); un-smoothed Tasks
     output visibly jitters by a few pixels on a still subject."""
     jitter_sd_floor: float = 0.008
-    """Bodies lying on the floor track worse (FACTS.md): twice the jitter."""
+    """Bodies lying on the floor track worse (docs/measured.md): twice the jitter."""
     z_jitter_factor: float = 3.0
     """MediaPipe's depth (z, and world z) is much noisier than x and y."""
     bias_sd: float = 0.003
@@ -57,7 +57,7 @@ class NoiseConfig:
     near_vis: tuple[float, float] = (0.85, 1.0)
     """Visibility range of landmarks the camera sees."""
     far_vis: tuple[float, float] = (0.05, 0.35)
-    """Visibility range of far-side hip/knee in side views (FACTS.md)."""
+    """Visibility range of far-side hip/knee in side views (docs/measured.md)."""
     vis_tau_s: float = 0.7
     """Visibility wanders smoothly (it comes from the same smooth features)."""
     false_visible_per_min: float = 1.0

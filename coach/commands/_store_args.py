@@ -1,5 +1,8 @@
-"""The store's command-line integration: what ``coach analyze``, ``coach
-live`` and ``coach demo`` call to record a session.
+"""The store's command-line integration: the ``--db``, ``--no-save`` and
+``--keep-track`` options, what ``coach analyze``, ``coach live`` and
+``coach demo`` call to record a session, and how the review commands
+(``history``, ``show``, ``report``, ``export``, ``rescore``) open the
+database.
 
     add_store_args(parser)                  # --db, --no-save, --keep-track
     sink = session_sink(args, exercise=..., source=..., target=..., mode="live")
