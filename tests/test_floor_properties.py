@@ -65,7 +65,7 @@ seeds = st.integers(0, 10_000)
 
 # -- clean movements never raise a fault -------------------------------------------------
 @PROPS
-@given(seed=seeds, side=sides, sag=st.floats(0.0, 4.0), head=st.floats(0.0, 10.0),
+@given(seed=seeds, side=sides, sag=st.floats(0.0, 3.5), head=st.floats(0.0, 10.0),  # sag truth: ambiguous from 4
        elbow=st.floats(-5.0, 5.0), noisy=st.booleans())
 def test_clean_plank_never_faults(seed: int, side: str, sag: float, head: float, elbow: float, noisy: bool) -> None:
     sc = S.plank_hold(4.0, sag_deg=sag, head_drop_deg=head, elbow_offset_cm=elbow, seed=seed,

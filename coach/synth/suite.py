@@ -131,8 +131,8 @@ def _plank(noise: str, seed: int) -> list[SuiteCase]:
     variants: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
         (GOOD, {}, ("side", "oblique")),
         ("hips_sagging", {"sag_deg": 18.0}, ("side", "oblique")),
-        ("hips_piking", {"pike_deg": 25.0}, ("side",)),
-        ("head_dropped", {"head_drop_deg": 45.0}, ("side",)),
+        ("hips_piking", {"pike_deg": 40.0}, ("side",)),
+        ("head_dropped", {"head_drop_deg": 60.0}, ("side",)),
         ("elbows_not_under_shoulders", {"elbow_offset_cm": 20.0}, ("side",)),
     ]
     out = []

@@ -106,7 +106,9 @@ from coach.synth.scenarios.lift import (
 )
 from coach.synth.scenarios.partial import partial_body
 from coach.synth.scenarios.plank import (
-    PLANK_ELBOW_FAULT,
+    PLANK_ELBOW_AHEAD_FAULT,
+    PLANK_ELBOW_BEHIND_FAULT,
+    PLANK_HABIT_PIKE,
     PLANK_HEAD_FAULT,
     PLANK_KNEEL,
     PLANK_NOMINAL_PITCH_DEG,
@@ -161,7 +163,9 @@ __all__ = [
     "LIFT_STAND_S",
     "LIFT_STYLES",
     "LIFT_TWIST_FAULT",
-    "PLANK_ELBOW_FAULT",
+    "PLANK_ELBOW_AHEAD_FAULT",
+    "PLANK_ELBOW_BEHIND_FAULT",
+    "PLANK_HABIT_PIKE",
     "PLANK_HEAD_FAULT",
     "PLANK_KNEEL",
     "PLANK_NOMINAL_PITCH_DEG",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from coach.synth.body import BodyDims, Posture, PostureSeq, bilateral
 from coach.synth.camera import View, ViewKind, as_view
 from coach.synth.noise import NoiseConfig
@@ -26,16 +28,28 @@ from coach.synth.scenarios._common import (
 from coach.synth.scenarios.types import Scenario, Span, Truth
 
 # -- truth thresholds: (ambiguous from, clear from) ------------------------------------
-PLANK_SAG_FAULT = (6.0, 13.0)
-"""Degrees short of a straight shoulder-hip-ankle line, hips low. A good
-plank varies by +-3 degrees; 13 degrees drops the hip ~0.16 trunk lengths."""
-PLANK_PIKE_FAULT = (7.0, 15.0)
-"""Hips high: tolerated a little more (it does not load the lumbar spine)."""
-PLANK_HEAD_FAULT = (15.0, 35.0)
-"""Neck flexion (degrees) of a dropped head: 35 degrees puts the ear ~25-30
-degrees below the continued hip-shoulder line."""
-PLANK_ELBOW_FAULT = (15.0, 30.0)
-"""Upper arm from vertical (degrees): elbows not under the shoulders."""
+PLANK_SAG_FAULT = (4.0, 8.0)
+"""Degrees short of a straight shoulder-hip-ankle line, hips low. Any
+visible sag is the fault (real correct planks practically never have the
+hip below the line); 8 degrees drops the hip ~0.09 trunk lengths."""
+PLANK_PIKE_FAULT = (22.0, 34.0)
+"""Hips high: only an inverted V is a fault. Real people in a good plank
+hold the hips 0-20 degrees high (see ``PLANK_HABIT_PIKE``)."""
+PLANK_HEAD_FAULT = (35.0, 55.0)
+"""Neck flexion (degrees) of a dropped head: 55 degrees puts the ear ~40
+degrees below the continued hip-shoulder line; looking down at the floor
+(up to ~35) is normal."""
+PLANK_ELBOW_AHEAD_FAULT = (18.0, 30.0)
+"""Upper arm from vertical towards the head (degrees): elbows out in front."""
+PLANK_ELBOW_BEHIND_FAULT = (28.0, 42.0)
+"""Upper arm from vertical towards the feet: tolerated further (shoulders
+ahead of the elbows is a common, spine-neutral way to plank)."""
+PLANK_HABIT_PIKE = (10.0, 5.0, 0.0, 20.0)
+"""A person's habitual hip height in a good plank, as hip flexion in degrees:
+(mean, sd, min, max) of a clipped normal, drawn per body. Real correct
+planks put the hip 0.01-0.26 trunk lengths above the shoulder-ankle line
+(shoulder-hip-ankle angle median 165-172, p5 155; tests/data/real), not on
+it; a straight synthetic plank would be calibrated to a body nobody has."""
 
 PLANK_KNEEL = {"trunk_pitch": 75.0, **bilateral(hip_flexion=90.0, knee_flexion=90.0, ankle=-25.0)}
 """Kneeling on the forearms: thighs about vertical, shins on the floor."""
@@ -96,7 +110,10 @@ def plank_hold(
     base = Posture(base="prone", arms="forearms", anchor="shoulders", upper_arm_incline=incline)
     tl = _Timeline({**_posture_values(base), **PLANK_KNEEL}, t0)
     tl.hold(PLANK_SETUP_S * _tempo(rng_motion), "setup")
-    plank = {"trunk_pitch": PLANK_NOMINAL_PITCH_DEG, **bilateral(hip_flexion=0.0, knee_flexion=0.0, ankle=0.0)}
+    mean, sd, lo, hi = PLANK_HABIT_PIKE
+    habit_rng = np.random.default_rng([seed, 0x9])  # its own stream: no other draw moves
+    habit = float(np.clip(habit_rng.normal(mean, sd), lo, hi))
+    plank = {"trunk_pitch": PLANK_NOMINAL_PITCH_DEG, **bilateral(hip_flexion=habit, knee_flexion=0.0, ankle=0.0)}
     if head_drop_deg > 0 and head_start == 0.0:  # faults present from the start come with the setup
         plank["neck_flexion"] = head_drop_deg
     if hip_fault != 0.0 and start_in_hold == 0.0:
@@ -138,7 +155,8 @@ def plank_hold(
         ("hips_sagging", _classify(sag_deg, PLANK_SAG_FAULT)),
         ("hips_piking", _classify(pike_deg, PLANK_PIKE_FAULT)),
         ("head_dropped", _classify(head_drop_deg, PLANK_HEAD_FAULT)),
-        ("elbows_not_under_shoulders", _classify(abs(incline), PLANK_ELBOW_FAULT)),
+        ("elbows_not_under_shoulders", _classify(incline, PLANK_ELBOW_AHEAD_FAULT) if incline >= 0
+         else _classify(-incline, PLANK_ELBOW_BEHIND_FAULT)),
     ]
     clear, amb = _collect(levels)
     onset_of = {
