@@ -103,6 +103,13 @@ class PlankConfig(FloorConfig):
     kneeling (modified) plank reads 90-120 and is a different exercise."""
     knee_off_deg: float = 130.0
     """...out of position below 130."""
+    body_bend_on_deg: float = 60.0
+    """The body bent at most 60 degrees at the hip (shoulder-hip-ankle angle
+    120 or more): a sharper inverted V is a downward dog or a pike stretch,
+    not a plank (seen in a real yoga flow, ``mediapipe_doc_yoga_flow``,
+    at ~90 degrees); the most piked real planks in the corpus reach 120."""
+    body_bend_off_deg: float = 70.0
+    """...out of position beyond 70 degrees."""
     judge_knee_deg: float = 160.0
     """Piking is judged only with the knees straighter than 160 degrees:
     stepping into or out of the plank the hips are high while the knees are
@@ -280,6 +287,7 @@ class PlankAnalyzer(FloorAnalyzer):
         self._level = Hysteresis(c.level_on_deg, c.level_off_deg, rising=False)
         self._arm = Hysteresis(c.arm_on_deg, c.arm_off_deg, rising=False)
         self._knee = Hysteresis(c.knee_on_deg, c.knee_off_deg, rising=True)
+        self._body_line = Hysteresis(c.body_bend_on_deg, c.body_bend_off_deg, rising=False)
         self._sag = False
         self._pike = False
         self._elbow = Hysteresis(c.elbow_on_deg, c.elbow_off_deg, rising=True)  # ahead (towards the head)
@@ -363,7 +371,8 @@ class PlankAnalyzer(FloorAnalyzer):
         is_level = self._level.update(level)
         arms_ok = self._arm.update(abs(arm)) if math.isfinite(arm) else False
         legs_ok = self._knee.update(knee) if math.isfinite(knee) else True
-        in_pos = is_level and arms_ok and legs_ok
+        body_ok = self._body_line.update(abs(bend)) if math.isfinite(bend) else False
+        in_pos = is_level and arms_ok and legs_ok and body_ok
         setup_cue = None
         if not is_level:
             setup_cue = "Get into a forearm plank, side-on to the camera"
@@ -440,8 +449,8 @@ class PlankAnalyzer(FloorAnalyzer):
             ep.good_s = self._timer.total_s - ep.good_start
             if self._phase == "hold" and in_pos and raw and 0.0 < dt <= c.max_frame_gap_s:
                 ep.faulty_s += dt
-            if ep.last_t is not None and 0.0 < t - ep.last_t <= c.max_frame_gap_s:
-                ep.seen_s += t - ep.last_t
+            if in_pos and ep.last_t is not None and 0.0 < t - ep.last_t <= c.max_frame_gap_s:
+                ep.seen_s += t - ep.last_t  # in position and seen: the wait before an exit is not a hold
             ep.last_t = t
             if in_pos:
                 if math.isfinite(off):

@@ -579,7 +579,5 @@ def test_accuracy_floors(real_report: dict[str, Any]) -> None:
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="the plank analyzer counts a hold on mediapipe_doc_yoga_flow (issue 15); "
-                   "when this passes, set real.max_false_count to 0 in tests/data/accuracy_floors.json")
 def test_no_false_counts_on_real_recordings_without_an_exercise(real_report: dict[str, Any]) -> None:
     assert real_report["idle"]["false_counts"] == {n: 0 for n in exercise_names()}
