@@ -211,7 +211,8 @@ def progress_vs_target(kind: str, seconds: Sequence[SecondRow], target: float | 
         ax.axhline(target, color=INK, linestyle="--", linewidth=1.2, label=f"target {target:g}{unit and ' ' + unit}")
         ax.set_ylim(0, max(target, max(ys)) * 1.12 + 0.5)
         pct = 100.0 * final / target
-        text += f" of {target:g}{unit and ' ' + unit} target ({pct:.0f}%)"
+        met = "target met" if pct >= 100.0 else f"{pct:.0f}%"  # "1354 %" says nothing more than "met"
+        text += f" of {target:g}{unit and ' ' + unit} target ({met})"
     ax.set_xlabel("time in set (s)")
     _legend(ax)
     ax.set_title(text, loc="left", fontsize=11, fontweight="bold")
