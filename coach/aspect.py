@@ -223,3 +223,18 @@ class AspectEstimator:
         if self.weight >= c.lock_weight:
             self.locked = True
         return self.scale
+
+
+ASPECT_FROM_FILE = "from the recording"
+
+
+def aspect_note(given: bool, est: AspectEstimator) -> str:
+    """What the summary says about the image aspect: taken from the
+    recording, estimated from the body, or unknown (then angles assume
+    square pixels and a 16:9 track can read bends that are not there)."""
+    if given:
+        return ASPECT_FROM_FILE
+    if math.isfinite(est.estimate):
+        return f"not in the recording; estimated from the body (x scale {est.scale:.2f})"
+    return ("not in the recording and not estimable from the body (too few bent or vertical segments); "
+            "angles assume square pixels: pass --aspect W:H")

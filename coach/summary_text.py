@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from coach.aspect import ASPECT_FROM_FILE
 from coach.exercise import SetSummary
 
 
@@ -32,6 +33,9 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
         lines.append("  faults: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
     else:
         lines.append("  faults: none")
+    aspect = s.extra.get("aspect")
+    if isinstance(aspect, str) and aspect != ASPECT_FROM_FILE:
+        lines.append(textwrap.fill(aspect, width=100, initial_indent="  image aspect: ", subsequent_indent="    "))
     if s.visible_fraction < 0.999:
         lines.append(f"  body visible in {100 * s.visible_fraction:.0f}% of frames")
     for it in s.items:

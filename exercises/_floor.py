@@ -24,6 +24,7 @@ from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from coach.aspect import aspect_note
 from coach.debounce import Hysteresis
 from coach.exercise import NOT_VISIBLE, FrameVerdict
 from coach.landmarks import Side
@@ -193,6 +194,7 @@ class FloorAnalyzer(AnalyzerBase):
         self._last_phase = self.SETUP_PHASE
         self._hold_seen = 0.0  # hold time shown on the last seen frame
         self._front_latch = Hysteresis(self._cfg.side_on_max_width, 0.8 * self._cfg.side_on_max_width)
+        self._aspect_given = False  # some frame carried the recording's own aspect
 
     def reset(self) -> None:
         self._base_reset()
@@ -237,6 +239,8 @@ class FloorAnalyzer(AnalyzerBase):
 
         # which side, and seen from where
         side = self._sides.update(view, t, self._gate.usable(view))
+        if frame.aspect != 1.0:
+            self._aspect_given = True
         if c.guess_aspect and frame.aspect == 1.0:
             before = self._aspect.scale
             scale = self._aspect.update(view, side)
@@ -343,6 +347,10 @@ class FloorAnalyzer(AnalyzerBase):
         self._restart(t_last)
 
     # -- summary helpers -----------------------------------------------------------
+    def aspect_note(self) -> str:
+        """For the summary: where the image aspect came from."""
+        return aspect_note(self._aspect_given, self._aspect.estimator)
+
     def score(self, fraction: float) -> float:
         c = self._cfg
         return set_score(fraction, self._faults.events(self._clock.last), c.fault_deduction,

@@ -39,6 +39,10 @@ class AspectGuess:
         return self._est.scale
 
     @property
+    def estimator(self) -> AspectEstimator:
+        return self._est
+
+    @property
     def estimate(self) -> float:
         return self._est.estimate
 

@@ -664,7 +664,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             items=tuple(self._records),
             fault_events=self.fault_events(),
             visible_fraction=self.visible_fraction,
-            extra={"side": self._sides.side, "top_hold_target_s": c.top_hold_target_s,
+            extra={"aspect": self.aspect_note(), "side": self._sides.side, "top_hold_target_s": c.top_hold_target_s,
                    "rest_hip_bend": self._rest},
         )
 

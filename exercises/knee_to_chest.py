@@ -530,6 +530,6 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             items=tuple(items),
             fault_events=self.fault_events(),
             visible_fraction=self.visible_fraction,
-            extra={"hold_s_per_side": per_side, "holds_per_side": {
+            extra={"aspect": self.aspect_note(), "hold_s_per_side": per_side, "holds_per_side": {
                 k: sum(1 for it in items if it.side == k) for k in ("left", "right", "both")}},
         )

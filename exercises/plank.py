@@ -579,5 +579,5 @@ class PlankAnalyzer(FloorAnalyzer):
             items=items,
             fault_events=self.fault_events(),
             visible_fraction=self.visible_fraction,
-            extra={"side": self._sides.side},
+            extra={"aspect": self.aspect_note(), "side": self._sides.side},
         )

@@ -12,11 +12,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
 from coach.aspect import (
     ASPECT_CANDIDATES,
+    ASPECT_FROM_FILE,
     EVIDENCE_MIXED,
     AspectConfig,
     AspectEstimator,
@@ -28,6 +30,7 @@ from coach.aspect import (
     solve_scale_sq,
     tilt_shares,
 )
+from coach.exercise import NOT_VISIBLE, SetSummary
 from coach.pose import PoseFrame
 from coach.synth import scenarios as S
 from coach.synth.camera import View
@@ -231,3 +234,53 @@ def test_lift_16_9_far_load_still_seen(seed: int) -> None:
     assert got.extra["lift_types"] == want.extra["lift_types"]
     assert LOAD_FAR in got.items[0].faults
     assert [it.faults for it in got.items] == [it.faults for it in want.items]
+
+
+# -- every exercise: a CSV without its aspect column must not flip verdicts ---------------
+def _verdicts_both_ways(exercise: str, frames: tuple[PoseFrame, ...]) -> tuple[SetSummary, SetSummary]:
+    from tests.helpers import run_exercise
+
+    given, _ = run_exercise(exercise, frames)
+    stripped, _ = run_exercise(exercise, tuple(f.replace(aspect=1.0) for f in frames))
+    return given, stripped
+
+
+def _floor_cases() -> list[tuple[str, str, object]]:
+    from coach.synth import bridge_reps, knee_to_chest, plank_hold
+
+    j = NoiseConfig.jitter_only()
+    return [
+        ("plank", "good", lambda s: plank_hold(12.0, seed=s, noise=j)),
+        ("plank", "sag", lambda s: plank_hold(12.0, sag_deg=18.0, seed=s, noise=j)),
+        ("hip_bridge", "good", lambda s: bridge_reps(3, seed=s, noise=j)),
+        ("hip_bridge", "low", lambda s: bridge_reps(3, hip_extension_deficit_deg=25.0, seed=s, noise=j)),
+        ("knee_to_chest", "good", lambda s: knee_to_chest(("left",), hold_s=8.0, seed=s, noise=j)),
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize(("exercise", "variant", "make"), _floor_cases(), ids=lambda x: x if isinstance(x, str) else "")
+def test_missing_aspect_does_not_flip_verdicts(exercise: str, variant: str, make: Any, seed: int) -> None:
+    """The generated camera is 16:9; the same track with its aspect stripped
+    (a CSV from another tool) gets the same counts and the same faults, and
+    the summary says the aspect was estimated from the body."""
+    sc = make(seed)
+    assert sc.frames[0].aspect == pytest.approx(16 / 9, abs=0.01)
+    given, stripped = _verdicts_both_ways(exercise, sc.frames)
+    assert stripped.reps == given.reps
+    codes = {e.code for e in given.fault_events} - {NOT_VISIBLE}
+    assert {e.code for e in stripped.fault_events} - {NOT_VISIBLE} == codes
+    assert given.extra["aspect"] == ASPECT_FROM_FILE
+    assert str(stripped.extra["aspect"]).startswith("not in the recording; estimated from the body")
+
+
+def test_summary_says_when_the_aspect_could_not_be_estimated() -> None:
+    """A body that never shows a bent or vertical segment gives no evidence."""
+    from coach.summary_text import format_summary
+    from tests.helpers import run_exercise
+
+    sc = S.plank_hold(4.0, seed=0)
+    flat = [f.replace(aspect=1.0) for f in sc.frames[:1]]  # one frame: too little evidence
+    summary, _ = run_exercise("plank", flat)
+    assert "not estimable" in str(summary.extra["aspect"])
+    assert "image aspect: not in the recording and not estimable" in format_summary(summary)

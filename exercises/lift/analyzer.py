@@ -7,7 +7,7 @@ from collections import deque
 from typing import ClassVar
 
 from coach import geometry as geo
-from coach.aspect import AspectEstimator
+from coach.aspect import AspectEstimator, aspect_note
 from coach.debounce import Hysteresis
 from coach.exercise import NOT_VISIBLE, FaultEvent, FrameVerdict, RepRecord, SetSummary
 from coach.landmarks import Side, other_side, sided
@@ -94,6 +94,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         self._rest_t: float | None = None
         self._aspect = AspectEstimator(self.config.aspect)
         self._x_scale = 1.0
+        self._aspect_given = False  # some frame carried the recording's own aspect
         self._clear_filters()
 
     def _clear_filters(self) -> None:
@@ -120,6 +121,8 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             # measure from that side for this frame
             side = other_side(side)
 
+        if frame.aspect != 1.0:
+            self._aspect_given = True
         if c.guess_aspect and frame.aspect == 1.0:
             self._guess_aspect(f, side)
         meas = self._measure(f, side)
@@ -185,6 +188,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             "lift_type_codes": {k: (None if math.isnan(v) else v) for k, v in LIFT_TYPE_CODES.items()},
             "stature_source": "world landmarks" if world else f"assumed {c.assumed_stature_m:.2f} m",
             "x_scale": self._x_scale,
+            "aspect": aspect_note(self._aspect_given, self._aspect),
             "assumptions": assumptions,
             "disclaimer": DISCLAIMER,
             "brace": "'Brace your core' is cued before each lift as a reminder; bracing cannot be seen.",
