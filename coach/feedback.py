@@ -52,7 +52,7 @@ class FeedbackConfig:
     """Timing of cues. Numbers come from how people take spoken coaching:
     a cue takes ~1.5 s to say, so 2.5 s between cues leaves room to act on
     the last one; repeating a correction sooner than ~8 s nags (commercial
-    coaches rate-limit their voice, FACTS.md). A safety fault may cut in
+    coaches rate-limit their voice, docs/measured.md). A safety fault may cut in
     after 1 s: hearing "Lift your hips" late matters more than a count."""
 
     min_gap_s: float = 2.5

@@ -53,7 +53,7 @@ class FloorConfig:
     0.5 is MediaPipe's own default presence/visibility cut-off."""
     vis_off: float = 0.3
     """...and once judging, keeps judging while the joints stay above this
-    (hysteresis). Below 0.3 MediaPipe is guessing the joint (FACTS.md: hidden
+    (hysteresis). Below 0.3 MediaPipe is guessing the joint (docs/measured.md: hidden
     far-side joints read 0.05-0.35)."""
     frame_margin: float = 0.03
     """A joint predicted more than 3 % of the image outside the picture is

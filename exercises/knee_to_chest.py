@@ -105,7 +105,7 @@ class KneeToChestConfig(FloorConfig):
     far_vis: float = 0.04
     """The far leg's knee and ankle are used whenever MediaPipe places them
     in the picture (visibility >= 0.04; off-image joints read ~0.02). Side-on
-    it rates far-side joints 0.05-0.35 (FACTS.md) yet places them from the
+    it rates far-side joints 0.05-0.35 (docs/measured.md) yet places them from the
     whole-body context, and a knee pulled up above the near leg is in plain
     view. The near side must still pass ``vis_on``/``vis_off``."""
     release_drop_deg: float = 25.0
@@ -133,7 +133,7 @@ class KneeToChestConfig(FloorConfig):
     far_close_margin_deg: float = 6.0
     """A hold of the far leg (side-on, the leg behind the body) is judged 6
     degrees more leniently: its landmarks are MediaPipe's guess and drift
-    slowly (FACTS.md; on the synthetic model its flexion wanders by ~6
+    slowly (docs/measured.md; on the synthetic model its flexion wanders by ~6
     degrees over a hold), so 102 would flag good 115-120 degree holds."""
     head_lift_on_deg: float = 18.0
     """Ear more than 18 degrees above the hip-shoulder line continued: the
@@ -149,7 +149,7 @@ class KneeToChestConfig(FloorConfig):
     head_window_s: float = 1.0
     """The head angle is the median of the last 1 s. The ear is only ~0.12
     image heights from the shoulder, so MediaPipe's jitter on a body lying on
-    the floor (~0.008 image heights per landmark and frame, FACTS.md) moves
+    the floor (~0.008 image heights per landmark and frame, the jitter_sd_floor of coach/synth/noise.py) moves
     the per-frame angle by ~5-7 degrees (sd): a 5-frame median still peaks
     at the 18 degree threshold within a few seconds of a resting head. A
     lifted head is a posture held for the whole stretch, so a 1 s window

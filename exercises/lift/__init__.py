@@ -34,7 +34,7 @@ with the feet instead of twisting. This analyzer:
   ==========  =================================  ===================================
 
   In a side view the far hip and knee are guessed by MediaPipe (visibility
-  0.05-0.35, FACTS.md), so angles come from the near side;
+  0.05-0.35, docs/measured.md), so angles come from the near side;
 * reports the faults ``knees_straight``, ``back_rounded``, ``load_far``,
   ``twisting`` (hysteresis + FaultDebouncer, safety first) and
   ``not_visible``;
@@ -46,7 +46,7 @@ with the feet instead of twisting. This analyzer:
 
 Bracing: before each lift (on the frame its descent is recognised) the
 analyzer cues "Brace your core" once. This is a **reminder, not a check**: a
-camera cannot see whether the abdominal muscles are tight (DESIGN.md).
+camera cannot see whether the abdominal muscles are tight (docs/formats.md, fault codes).
 
 2D twist proxy (front views, and oblique views without world landmarks):
 the 2D shoulder width divided by the 2D hip width, against the same quotient

@@ -121,7 +121,7 @@ class LiftConfig:
 
     # -- seeing -----------------------------------------------------------------
     min_visibility: float = 0.5
-    """A landmark below this MediaPipe visibility is a guess (FACTS.md: the
+    """A landmark below this MediaPipe visibility is a guess (docs/measured.md: the
     far hip/knee in a side view read 0.05-0.35). Key landmarks (near-side
     shoulder, hip, knee, ankle and one wrist) must reach it, else
     ``not_visible``."""
