@@ -84,6 +84,15 @@ class KneeToChestConfig(FloorConfig):
     (pulling both knees rolls the pelvis up a little; sitting is 60-90)."""
     lying_off_deg: float = 45.0
     """...no longer lying beyond 45 degrees."""
+    feet_below_hip_on: float = 0.8
+    """Lying also means the hips are down on the floor with the feet: the
+    lowest seen ankle at most 0.8 trunk lengths below the hip. Supine, with
+    a foot flat or a leg straight on the floor, it is ~0; both knees pulled
+    in, the ankles are above the hip. A standing forward fold (a yoga flow,
+    ``mediapipe_doc_yoga_flow``) also has a horizontal trunk and a deeply
+    flexed hip, but its ankles are a whole leg (~1.7 trunk lengths) below."""
+    feet_below_hip_off: float = 1.0
+    """...and stops counting as lying beyond 1.0."""
     pull_on_deg: float = 70.0
     """A leg is being pulled above 70 degrees of hip flexion. A resting leg
     reads ~0 (straight) or 40-57 (knee bent 90-120 degrees, foot flat)."""
@@ -241,6 +250,9 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         self._m_lying = Median(n)
         self._pulled = {s: Hysteresis(c.pull_on_deg, c.pull_off_deg, rising=True) for s in SIDES}
         self._lying = Hysteresis(c.lying_on_deg, c.lying_off_deg, rising=False)
+        self._down = Hysteresis(c.feet_below_hip_on, c.feet_below_hip_off, rising=False)
+        self._down.state = True  # until an ankle says otherwise
+        self._m_feet = Median(n)
         self._close_fault = Hysteresis(c.close_on_deg, c.close_off_deg, rising=False)
         self._head_fault = Hysteresis(c.head_lift_on_deg, c.head_lift_off_deg, rising=True)
         self._other_fault = Hysteresis(c.other_leg_on, c.other_leg_off, rising=True)
@@ -270,7 +282,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         self._clear_filters()
 
     def _clear_filters(self) -> None:
-        for m in (*self._m_flex.values(), self._m_other, self._m_lying):
+        for m in (*self._m_flex.values(), self._m_other, self._m_lying, self._m_feet):
             m.clear()
         self._m_head.clear()
         self._nose_offset.clear()
@@ -287,12 +299,23 @@ class KneeToChestAnalyzer(FloorAnalyzer):
         return self._phase
 
     # -- judging -------------------------------------------------------------------------
+    def _feet_below_hip(self, view: View, hp: tuple[float, float], trunk: float) -> float:
+        """How far the lowest seen ankle is below the hip, in trunk lengths
+        (y down); nan when no ankle is seen (then the last verdict stands)."""
+        c = self.config
+        ys = [view.p(sided(s, "ankle"))[1] for s in SIDES if view.seen(sided(s, "ankle"), c.vis_off, c.frame_margin)]
+        if not ys or not trunk > 1e-9:
+            return math.nan
+        return (max(ys) - hp[1]) / trunk
+
     def _judge(self, view: View, side: Side, t: float, dt: float, front: bool) -> Judgement:
         c = self.config
         sh = view.p(sided(side, "shoulder"))
         hp = view.p(sided(side, "hip"))
         trunk = dist(sh, hp)
         lying = self._lying.update(self._m_lying.push(incline_from_horizontal(sh, hp)))
+        down = self._down.update(self._m_feet.push(self._feet_below_hip(view, hp, trunk)))
+        lying = lying and down
 
         flex: dict[str, float] = {}
         for s in SIDES:
@@ -519,7 +542,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             per_side[key] = per_side.get(key, 0.0) + it.measures.get("held_s", 0.0)
         return SetSummary(
             exercise=self.name,
-            reps=self._count,
+            reps=len(items),  # completed holds, and the one in progress when it already counts
             hold_s=self._hold_total(),
             score=hold_set_score(holds, self.target),
             score_formula=SCORE_FORMULA,

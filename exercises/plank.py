@@ -196,6 +196,13 @@ class PlankConfig(FloorConfig):
     stopped changing for 0.3 s: moving into the plank is not holding it..."""
     hold_still_deg: float = 3.0
     """...within 3 degrees."""
+    shoulder_still: float = 0.15
+    """...and the shoulders' height above the wrists has stayed within 0.15
+    trunk lengths over ``hold_still_s``: a push-up keeps the body line
+    straight but moves the shoulders up and down by ~0.5 trunk lengths (an
+    upper arm), so a set of push-ups is not a plank hold (real push-ups,
+    ``mediapipe_doc_pushups``). Jitter of the median-filtered height is
+    ~0.03."""
     hold_band_deg: float = 4.0
     """It keeps counting while the body line stays within 4 degrees of its
     held level (a 1 s running mean): moving out of the plank (tens of
@@ -211,9 +218,10 @@ class PlankConfig(FloorConfig):
 
     # -- counting --------------------------------------------------------------------
     min_hold_s: float = 2.0
-    """A plank counts as a completed hold (``reps``) once it has lasted 2 s
-    in position (good form or not, like a faulty rep is still a rep):
-    shorter is a false start."""
+    """A plank counts as a completed hold (``reps``) once it has been held
+    still in position for 2 s (good form or not, like a faulty rep is still
+    a rep): shorter is a false start, and moving through plank-like poses
+    (push-ups, a yoga flow) is not holding."""
     default_target_s: float = 30.0
     """Target hold when none is given: 30 s, within the 10-60 s holds of
     common core-endurance programmes (McGill's "big 3" builds up from
@@ -227,6 +235,7 @@ class _Episode:
     good_start: float = 0.0  # HoldTimer.total_s at the start
     good_s: float = 0.0
     faulty_s: float = 0.0  # time held in position with a form fault raised
+    held_s: float = 0.0  # time in position and held still (good form or not)
     seen_s: float = 0.0  # time in position, seen
     last_t: float | None = None
     worst_sag: float = -math.inf
@@ -301,6 +310,8 @@ class PlankAnalyzer(FloorAnalyzer):
         self._done: list[_Episode] = []
         self._count = 0
         self._body_still = Stillness(c.hold_still_s, c.hold_still_deg)
+        self._shoulder_still = Stillness(c.hold_still_s, c.shoulder_still)
+        self._m_shoulder_h = Median(n)
         self._plat_level = math.nan
         self._plat_low_since: float | None = None
         self._plat_t: float | None = None
@@ -316,7 +327,8 @@ class PlankAnalyzer(FloorAnalyzer):
         self._clear_filters()
 
     def _clear_filters(self) -> None:
-        for m in (self._m_off, self._m_bend, self._m_level, self._m_arm, self._m_knee, self._m_head):
+        for m in (self._m_off, self._m_bend, self._m_level, self._m_arm, self._m_knee, self._m_head,
+                  self._m_shoulder_h):
             m.clear()
 
     def _restart(self, t_last: float) -> None:
@@ -342,7 +354,7 @@ class PlankAnalyzer(FloorAnalyzer):
         ep.end = max(ep.start, t_end)
         ep.good_s = self._timer.total_s - ep.good_start
         self._done.append(ep)
-        if ep.seen_s >= self.config.min_hold_s:
+        if ep.held_s >= self.config.min_hold_s:
             self._count += 1
             self._item_done(not self._episode_faults(ep, ep.end))
         self._episode = None
@@ -441,14 +453,19 @@ class PlankAnalyzer(FloorAnalyzer):
         # the body must be *held*: still, and within a band of its held line
         knee_dev = max(0.0, c.knee_straight_deg - knee) if math.isfinite(knee) else 0.0
         straight = -(abs(bend) + knee_dev) if math.isfinite(bend) else math.nan
-        held = self._held(t, straight, in_pos)
+        shoulder_h = self._m_shoulder_h.push(self._shoulder_height(view, side, sh, trunk))
+        moving = math.isfinite(shoulder_h) and not self._shoulder_still.push(t, shoulder_h)
+        held = self._held(t, straight, in_pos) and not moving
         good = self._phase == "hold" and in_pos and not raw and held
         self._timer.update(t, good)
         ep = self._episode
         if ep is not None:
             ep.good_s = self._timer.total_s - ep.good_start
-            if self._phase == "hold" and in_pos and raw and 0.0 < dt <= c.max_frame_gap_s:
-                ep.faulty_s += dt
+            if self._phase == "hold" and in_pos and 0.0 < dt <= c.max_frame_gap_s:
+                if raw:
+                    ep.faulty_s += dt
+                if held:
+                    ep.held_s += dt
             if in_pos and ep.last_t is not None and 0.0 < t - ep.last_t <= c.max_frame_gap_s:
                 ep.seen_s += t - ep.last_t  # in position and seen: the wait before an exit is not a hold
             ep.last_t = t
@@ -509,6 +526,15 @@ class PlankAnalyzer(FloorAnalyzer):
         return False
 
     # -- measures ------------------------------------------------------------------------
+    def _shoulder_height(self, view: View, side: Side, sh: tuple[float, float], trunk: float) -> float:
+        """The shoulder's height above the wrist (the hands or forearms on the
+        floor), in trunk lengths; nan when no wrist is seen."""
+        c = self.config
+        for lm in (sided(side, "wrist"), sided(other_side(side), "wrist")):
+            if view.seen(lm, c.vis_off, c.frame_margin) and trunk > 1e-9:
+                return (view.p(lm)[1] - sh[1]) / trunk
+        return math.nan
+
     @staticmethod
     def _arm_angle(sh: tuple[float, float], el: tuple[float, float], hp: tuple[float, float]) -> float:
         """Upper arm angle from vertical (elbow below shoulder = 0), + when the
@@ -561,14 +587,14 @@ class PlankAnalyzer(FloorAnalyzer):
     def summary(self) -> SetSummary:
         now = self._clock.last if self._clock.last is not None else 0.0
         min_s = self.config.min_hold_s  # shorter is a false start: not a hold, not scored
-        eps = [ep for ep in self._done if ep.seen_s >= min_s]
-        if self._episode is not None and self._episode.seen_s >= min_s:
+        eps = [ep for ep in self._done if ep.held_s >= min_s]
+        if self._episode is not None and self._episode.held_s >= min_s:
             eps.append(self._episode)  # the hold in progress
         items = tuple(self._record(i + 1, ep, now) for i, ep in enumerate(eps))
         hold = self._timer.total_s
         return SetSummary(
             exercise=self.name,
-            reps=self._count,
+            reps=len(items),  # completed holds, and the one in progress when it already counts
             hold_s=hold,
             score=hold_set_score([(ep.good_s, ep.faulty_s) for ep in eps], self.target),
             score_formula=SCORE_FORMULA,
