@@ -270,7 +270,6 @@ def bench_frames(images: Iterable[Image], n: int, model: Path, exercise: str, wa
     """``n`` frames from ``images`` (streamed: each is decoded once, run
     through the bare landmarker and through coach, interleaved, and
     dropped)."""
-    from coach.live.detector import MediaPipeDetector
     from coach.pose_backend import MediaPipePose, PoseBackendOptions, RawLandmarker
 
     options = PoseBackendOptions(model_path=model)
@@ -281,7 +280,7 @@ def bench_frames(images: Iterable[Image], n: int, model: Path, exercise: str, wa
     ren = np.zeros(n)
     persons = 0
     with RawLandmarker(options) as raw, MediaPipePose(options) as backend:
-        detector = MediaPipeDetector(backend)
+        detector = backend  # MediaPipePose is itself a PoseDetector (detect(bgr, t))
 
         def run_bare(i: int, image: Image) -> None:
             t0 = time.perf_counter()
@@ -359,7 +358,6 @@ class RealtimeBench:
 def bench_realtime(video: Path, model: Path, exercise: str, seconds: float) -> RealtimeBench:
     """The live loop, headless, on ``video`` played as a camera."""
     from coach.live.capture import PacedVideoSource
-    from coach.live.detector import MediaPipeDetector
     from coach.live.loop import LiveConfig, LiveLoop
     from coach.pose_backend import MediaPipePose, PoseBackendOptions
 
@@ -368,7 +366,7 @@ def bench_realtime(video: Path, model: Path, exercise: str, seconds: float) -> R
     config = LiveConfig(exercise=exercise, target=planned.target, target_unit=planned.target_unit,
                         setup=None, max_s=seconds)
     with MediaPipePose(PoseBackendOptions(model_path=model)) as backend:
-        result = LiveLoop(source, MediaPipeDetector(backend), pipeline, config=config).run()
+        result = LiveLoop(source, backend, pipeline, config=config).run()
     st = result.stats
     return RealtimeBench(
         seconds=st.wall_s, processed=st.processed, dropped=st.dropped, fps=st.fps,
