@@ -66,14 +66,28 @@ class FaultSpec:
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """A key measure of the exercise (plotted over time in the report)."""
+    """A measure of the exercise with its plain-language label and unit.
+
+    In ``ExerciseSpec.metrics``: a key measure per frame, plotted over time
+    in the report. In ``ExerciseSpec.measures``: the label of any other
+    measure name the analyzer writes (per frame or per item), so ``show``
+    and the report never print a raw key. ``unit`` is a unit symbol
+    (``deg``, ``s``, ``cm``, ``kg``) or a plain-language one (``trunk
+    lengths``); precision follows the unit (:mod:`coach.units`) unless
+    ``digits`` says otherwise. ``choices`` name a coded value (0, 1, 2...)."""
 
     key: str
     label: str
     unit: str = "deg"
+    digits: int | None = None
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_code("metric", self.key)
+        if not self.label.strip():
+            raise ValueError(f"metric {self.key!r} needs a label")
+        if self.digits is not None and not 0 <= self.digits <= 4:
+            raise ValueError(f"metric {self.key!r}: digits must be 0-4")
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,11 @@ class ExerciseSpec:
     """Measures charted per item in the report (e.g. a lift's worst trunk
     angle), with ``item_chart_text`` explaining the chart."""
     item_chart_text: str = ""
+    measures: tuple[MetricSpec, ...] = ()
+    """Labels and units of the other measure names the analyzer writes (per
+    frame in ``metrics`` or per item in ``RepRecord.measures``)."""
     _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
+    _by_metric: Mapping[str, MetricSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_code("exercise name", self.name)
@@ -157,6 +175,10 @@ class ExerciseSpec:
         if self.praise is not None and not self.praise:
             raise ValueError(f"exercise {self.name!r}: praise must be None or non-empty")
         object.__setattr__(self, "_by_code", MappingProxyType({f.code: f for f in self.faults}))
+        keys = [m.key for m in (*self.metrics, *self.measures)]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"exercise {self.name!r}: a metric or measure is declared twice")
+        object.__setattr__(self, "_by_metric", MappingProxyType({m.key: m for m in (*self.metrics, *self.measures)}))
 
     # -- lookups -------------------------------------------------------------------
     @property
@@ -196,6 +218,10 @@ class ExerciseSpec:
             return NOT_VISIBLE_LABEL
         f = self._by_code.get(code)
         return f.label if f is not None else code.replace("_", " ")
+
+    def metric(self, key: str) -> MetricSpec | None:
+        """The label and unit of a metric or measure name (None: undeclared)."""
+        return self._by_metric.get(key)
 
     def option(self, dest: str) -> OptionSpec | None:
         for o in self.options:

@@ -6,6 +6,8 @@ import textwrap
 
 from coach.aspect import ASPECT_FROM_FILE
 from coach.exercise import SetSummary
+from coach.registry import fault_label
+from coach.units import plural
 
 
 def format_summary(s: SetSummary, no_person: bool = False) -> str:
@@ -18,10 +20,10 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
         head += f", good-form hold {s.hold_s:.1f} s (longest {s.best_hold_s:.1f} s)"
         if s.target:
             head += f" of {s.target:g} s target"
-        head += f", {s.reps} hold{'s' if s.reps != 1 else ''} completed"
+        head += f", {plural(s.reps, 'hold')} completed"
     else:
-        unit = s.target_unit or "reps"
-        head += f", {s.reps} {unit}"
+        unit = (s.target_unit or "reps").removesuffix("s")
+        head += f", {plural(s.reps, unit)}"
         if s.target:
             head += f" of {s.target:g}"
     lines.append(head)
@@ -30,7 +32,8 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
         lines.append(textwrap.fill(formula, width=100, initial_indent="  how scored: ", subsequent_indent="    "))
     counts = s.fault_counts()
     if counts:
-        lines.append("  faults: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
+        lines.append("  faults: " + ", ".join(f"{fault_label(k)} ({plural(v, 'time')})"
+                                               for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
     else:
         lines.append("  faults: none")
     aspect = s.extra.get("aspect")
@@ -39,9 +42,9 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
     if s.visible_fraction < 0.999:
         lines.append(f"  body visible in {100 * s.visible_fraction:.0f}% of frames")
     for it in s.items:
-        side = f" {it.side}" if it.side else ""
-        faults = ", ".join(it.faults) if it.faults else "clean"
+        side = f", {it.side} side" if it.side else ""
+        faults = ", ".join(fault_label(c) for c in it.faults) if it.faults else "clean"
         lines.append(
-            f"  {it.kind} {it.index}{side}: {it.start:.1f}-{it.end:.1f} s, score {it.score:.0f} ({faults})"
+            f"  {it.kind} #{it.index}{side}: {it.start:.1f}-{it.end:.1f} s, score {it.score:.0f} ({faults})"
         )
     return "\n".join(lines)

@@ -266,6 +266,17 @@ SPEC = ExerciseSpec(
         MetricSpec("hip_bend", "hip bend (shoulder-hip-knee line)", "deg"),
         MetricSpec("knee_angle", "knee angle", "deg"),
     ),
+    measures=(
+        MetricSpec("progress", "rise towards the top", "fraction"),
+        MetricSpec("rest_bend", "hip bend at rest", "deg"),
+        MetricSpec("trunk_incline", "trunk incline from horizontal", "deg"),
+        MetricSpec("top_hold_s", "time at the top", "s"),
+        MetricSpec("hip_tilt", "hip tilt (front view)", "deg"),
+        MetricSpec("hip_lift", "hip lift (front view)", "shoulder widths"),
+        MetricSpec("max_hip_tilt", "largest hip tilt", "deg"),
+        MetricSpec("peak_hip_lift", "highest hip lift", "shoulder widths"),
+        MetricSpec("peak_hip_bend", "peak hip bend", "deg"),
+    ),
     color="#db2777",
 )
 

@@ -222,6 +222,19 @@ SPEC = ExerciseSpec(
                   joints=("knee", "hip")),
     ),
     metrics=(MetricSpec("hip_flexion", "hip flexion", "deg"),),
+    measures=(
+        MetricSpec("hip_flexion_left", "left hip flexion", "deg"),
+        MetricSpec("hip_flexion_right", "right hip flexion", "deg"),
+        MetricSpec("head_angle", "head lift angle", "deg"),
+        MetricSpec("other_leg_height", "resting leg lift", "trunk lengths"),
+        MetricSpec("hold_current_s", "current hold", "s"),
+        MetricSpec("held_s", "good-form time", "s"),
+        MetricSpec("hold_time_s", "time in the hold", "s"),
+        MetricSpec("peak_hip_flexion", "peak hip flexion", "deg"),
+        MetricSpec("min_hold_hip_flexion", "lowest hip flexion in the hold", "deg"),
+        MetricSpec("max_head_angle", "largest head lift", "deg"),
+        MetricSpec("max_other_leg_height", "largest resting leg lift", "trunk lengths"),
+    ),
     color="#0d9488",
 )
 

@@ -265,6 +265,21 @@ SPEC = ExerciseSpec(
         MetricSpec("body_angle", "body angle (shoulder-hip-ankle)", "deg"),
         MetricSpec("hip_offset", "hip offset below the shoulder-ankle line", "trunk lengths"),
     ),
+    measures=(
+        MetricSpec("body_incline", "body incline from horizontal", "deg"),
+        MetricSpec("elbow_angle", "upper arm lean from vertical", "deg"),
+        MetricSpec("head_angle", "head angle below the back line", "deg"),
+        MetricSpec("knee_angle", "knee angle", "deg"),
+        MetricSpec("hold_current_s", "current hold", "s"),
+        MetricSpec("held_s", "good-form time", "s"),
+        MetricSpec("faulty_s", "time with a fault", "s"),
+        MetricSpec("in_position_s", "time in position", "s"),
+        MetricSpec("worst_sag_offset", "worst hip sag", "trunk lengths"),
+        MetricSpec("worst_pike_offset", "worst hip pike", "trunk lengths"),
+        MetricSpec("min_body_angle", "lowest body angle", "deg"),
+        MetricSpec("max_elbow_angle", "largest upper arm lean", "deg"),
+        MetricSpec("min_head_angle", "lowest head angle", "deg"),
+    ),
     color="#2563eb",
 )
 

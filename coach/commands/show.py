@@ -4,15 +4,18 @@ hold or lift, and a fault timeline."""
 from __future__ import annotations
 
 import argparse
-import math
+import textwrap
 
 from coach.commands._store_args import add_db_arg, require_review_store
 from coach.commands.history import format_table
+from coach.registry import fault_label
 from coach.store.dates import local_time
 from coach.store.queries import reading, resolve_session, session_detail
 from coach.store.rows import FaultRow, SessionDetail, SetDetail
+from coach.units import format_metric, format_value, metric_label, plural
 
 TIMELINE_WIDTH = 60
+WRAP = 100
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,11 +53,12 @@ def format_session(sd: SessionDetail) -> str:
 
 def format_set(det: SetDetail) -> list[str]:
     st = det.set
-    side = f" ({st.side})" if st.side else ""
+    side = f" ({st.side} side)" if st.side else ""
     score = "no score" if st.score is None else f"score {st.score:.0f}/100"
-    out = [f"Set {st.set_index}: {st.exercise}{side}  {st.result_text()}  {score}  duration {st.duration_s:.1f} s"]
+    out = [f"Set {st.set_index}: {st.exercise.replace('_', ' ')}{side}  {st.result_text()}  {score}  "
+           f"duration {format_value(st.duration_s, 's')}"]
     if st.best_hold_s and st.kind == "hold":
-        out.append(f"  longest good-form hold: {st.best_hold_s:.1f} s")
+        out.append(f"  longest good-form hold: {format_value(st.best_hold_s, 's')}")
     if st.visible_fraction is not None and st.visible_fraction < 0.999:
         out.append(f"  body visible in {100 * st.visible_fraction:.0f}% of frames")
     if st.score_formula:
@@ -68,7 +72,7 @@ def format_set(det: SetDetail) -> list[str]:
     if det.items:
         out.append(_items(det))
     else:
-        out.append(f"  no {st.kind}s completed")
+        out.append(f"  no {st.kind}s completed: nothing to chart for this set")
     out.append("")
     out.extend(fault_timeline(det))
     return out
@@ -80,25 +84,21 @@ def _items(det: SetDetail) -> str:
         score = "-" if it.score is None else f"{it.score:.0f}"
         rows.append([str(it.index), it.kind + ("*" if it.provisional else ""), it.side or "-",
                      f"{it.start:.1f}", f"{it.end:.1f}", f"{it.duration:.1f}", score,
-                     ", ".join(it.faults) or "clean"])
-    table = format_table(rows, ("#", "KIND", "SIDE", "START", "END", "DUR", "SCORE", "FAULTS"),
+                     ", ".join(fault_label(c) for c in it.faults) or "clean"])
+    table = format_table(rows, ("#", "KIND", "SIDE", "START (s)", "END (s)", "LENGTH (s)", "SCORE", "FAULTS"),
                          right={0, 3, 4, 5, 6})
     lines = ["  " + line for line in table.splitlines()]
     if any(i.provisional for i in det.items):
         lines.append("  * provisional (recorded before the set was scored)")
     measured = [it for it in det.items if it.measures]
     if measured:
-        lines.append("  worst measures:")
+        ex = det.set.exercise
+        lines.append(f"  worst measures of each {det.set.kind}:")
         for it in measured:
-            text = "  ".join(f"{k}={_fmt(v)}" for k, v in sorted(it.measures.items()))
-            lines.append(f"    #{it.index}: {text}")
+            text = "; ".join(f"{metric_label(ex, k)} {format_metric(ex, k, v)}" for k, v in it.measures.items())
+            lines.extend(textwrap.wrap(text, width=WRAP, initial_indent=f"    {it.kind} #{it.index}: ",
+                                       subsequent_indent="        "))
     return "\n".join(lines)
-
-
-def _fmt(v: float | None) -> str:
-    if v is None or not math.isfinite(v):
-        return "-"
-    return f"{v:.3g}" if abs(v) < 10 else f"{v:.0f}"
 
 
 def fault_timeline(det: SetDetail, width: int = TIMELINE_WIDTH) -> list[str]:
@@ -113,7 +113,8 @@ def fault_timeline(det: SetDetail, width: int = TIMELINE_WIDTH) -> list[str]:
     codes: dict[str, list[FaultRow]] = {}
     for f in faults:
         codes.setdefault(f.code, []).append(f)
-    label_w = max(len(c) for c in codes)
+    labels = {c: fault_label(c) for c in codes}
+    label_w = max(len(lb) for lb in labels.values())
     out = [f"  fault timeline ({t0:.0f}-{t1:.0f} s, one column = {step:.2g} s):"]
     for code, evs in codes.items():
         cells = []
@@ -121,8 +122,9 @@ def fault_timeline(det: SetDetail, width: int = TIMELINE_WIDTH) -> list[str]:
             a, b = t0 + i * step, t0 + (i + 1) * step
             cells.append("#" if any(f.start < b and max(f.end, f.start + 1e-9) > a for f in evs) else ".")
         total = sum(f.duration for f in evs)
-        out.append(f"  {code.ljust(label_w)} |{''.join(cells)}| {len(evs)}x, {total:.1f} s")
+        out.append(f"  {labels[code].ljust(label_w)} |{''.join(cells)}| {plural(len(evs), 'time')}, "
+                   f"{total:.1f} s in all")
     out.append("  fault events:")
     for f in faults:
-        out.append(f"    {f.start:7.1f} - {f.end:7.1f} s  ({f.duration:4.1f} s)  {f.code}")
+        out.append(f"    {f.start:7.1f} - {f.end:7.1f} s  ({f.duration:4.1f} s)  {labels[f.code]}")
     return out
