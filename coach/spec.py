@@ -154,6 +154,9 @@ class ExerciseSpec:
     angle), with ``item_chart_text`` explaining the chart."""
     item_chart_text: str = ""
     measures: tuple[MetricSpec, ...] = ()
+    max_target: float | None = None
+    """The cap of the gentle target progression (:mod:`coach.progression`);
+    None: twice ``default_target``."""
     """Labels and units of the other measure names the analyzer writes (per
     frame in ``metrics`` or per item in ``RepRecord.measures``)."""
     _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
@@ -167,6 +170,8 @@ class ExerciseSpec:
             raise ValueError(f"exercise {self.name!r}: unit must be s, reps or lifts")
         if self.default_target is not None and not (math.isfinite(self.default_target) and self.default_target > 0):
             raise ValueError(f"exercise {self.name!r}: default_target must be positive")
+        if self.max_target is not None and not (self.default_target and self.max_target >= self.default_target):
+            raise ValueError(f"exercise {self.name!r}: max_target needs a default_target below it")
         if not _COLOR.match(self.color):
             raise ValueError(f"exercise {self.name!r}: color must be #rrggbb")
         codes = [f.code for f in self.faults]

@@ -278,6 +278,9 @@ SPEC = ExerciseSpec(
         MetricSpec("peak_hip_bend", "peak hip bend", "deg"),
     ),
     color="#db2777",
+    # progression cap: 15 reps, the top of the muscular-endurance range
+    # (ACSM position stand, Progression models in resistance training, 2009)
+    max_target=15.0,
 )
 
 

@@ -236,6 +236,9 @@ SPEC = ExerciseSpec(
         MetricSpec("max_other_leg_height", "largest resting leg lift", "trunk lengths"),
     ),
     color="#0d9488",
+    # progression cap: a 30 s static stretch is as effective as 60 s
+    # (Bandy, Irion & Briggler, Phys Ther 1997; ACSM: 10-30 s holds)
+    max_target=30.0,
 )
 
 

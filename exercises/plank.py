@@ -281,6 +281,9 @@ SPEC = ExerciseSpec(
         MetricSpec("min_head_angle", "lowest head angle", "deg"),
     ),
     color="#2563eb",
+    # progression cap: endurance holds beyond 60 s add little for back care
+    # (McGill, Low Back Disorders, 3rd ed., 2016: repeated short holds)
+    max_target=60.0,
 )
 
 

@@ -70,8 +70,10 @@ def test_history_and_show_after_two_analyses(run_coach: RunCoach, tracks: dict[s
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("Session 2 ") and "[complete]" in shown.stdout
     assert "score formula: score = 100 * completion * form" in shown.stdout
-    assert "hips_sagging |" in shown.stdout and "#" in shown.stdout and "fault events:" in shown.stdout
-    assert "hold" in shown.stdout and "worst measures:" in shown.stdout
+    assert "hips sagging |" in shown.stdout and "#" in shown.stdout and "fault events:" in shown.stdout
+    assert "hold" in shown.stdout and "worst measures of each hold:" in shown.stdout
+    assert "hips_sagging" not in shown.stdout  # labels, not codes
+    assert "What to work on next:" in shown.stdout and "Since last time: plank score" in shown.stdout
     assert run_coach("show", "1").stdout.startswith("Session 1 ")
 
     assert "no sessions match" in run_coach("history", "--exercise", "lift").stdout

@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from coach.progress import Progress
     from coach.report import write_report
+    from coach.report.build import MAX_DETAILED
 
     if args.session is not None and (args.last is not None or args.since is not None):
         raise UsageError("give a SESSION or --last/--since, not both")
@@ -59,6 +61,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                     selection += f" of {exercise}"
         if not ids:
             raise StoreError("no sessions match; `coach history` lists the sessions")
-        path = write_report(store, args.out, ids, trend_session_ids=trend, selection=selection)
+        steps = len(ids) + min(len(ids), MAX_DETAILED)
+        with Progress(steps, label="report", unit="steps", plain_interval_s=2.0) as bar:
+            path = write_report(store, args.out, ids, trend_session_ids=trend, selection=selection,
+                                on_step=lambda _what: bar.update())
     print(f"wrote {path} ({len(ids)} session(s), {time.perf_counter() - t0:.1f} s)")
     return 0

@@ -8,9 +8,11 @@ import textwrap
 
 from coach.commands._store_args import add_db_arg, require_review_store
 from coach.commands.history import format_table
+from coach.advice import what_next
 from coach.registry import fault_label
 from coach.store.dates import local_time
 from coach.store.queries import reading, resolve_session, session_detail
+from coach.store.results import recent_results
 from coach.store.rows import FaultRow, SessionDetail, SetDetail
 from coach.units import format_metric, format_value, metric_label, plural
 
@@ -31,16 +33,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     with require_review_store(args) as store, reading(str(store.path)):
         sid = resolve_session(store.conn, args.session, str(store.path))
         detail = session_detail(store.conn, sid)
-    print(format_session(detail))
+        current = [r for r in recent_results(store.conn, sessions=1, before_session=sid + 1) if r.session_id == sid]
+        previous = recent_results(store.conn, before_session=sid, sessions=20)
+    print(format_session(detail, advice=what_next(current, previous) if current else []))
     return 0
 
 
-def format_session(sd: SessionDetail) -> str:
+def format_session(sd: SessionDetail, advice: list[str] | None = None) -> str:
     s = sd.session
     lines = [
         f"Session {s.id}  {local_time(s.started_unix, with_seconds=True)}  {s.mode}  [{s.status}]",
         f"  source: {s.source}",
     ]
+    if advice:
+        lines.append("")
+        lines.append("What to work on next:")
+        lines.extend(textwrap.fill(a, width=WRAP, initial_indent="  - ", subsequent_indent="    ") for a in advice)
     if s.status == "interrupted":
         lines.append("  the program stopped before the end of the set: saved data up to its last second, no score")
     elif s.status == "running":

@@ -1,40 +1,31 @@
-"""Assembles the HTML report from the store: which sessions, which plots,
-what each plot means."""
+"""Assembles the HTML report from the store: a one-screen summary with
+what to work on next, the sessions table, the trends, then each session in
+detail (two plots side by side per set) and, last, how scores are computed."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from coach import __version__
-from coach.registry import find_spec
+from coach.advice import top_fault, what_next
+from coach.registry import fault_label
 from coach.report import html as h
 from coach.report import plots
+from coach.report.sets import key_metric, score_text, set_section, table_measures
 from coach.store.dates import local_time
 from coach.store.db import Store
 from coach.store.queries import reading, score_trend, session_detail
-from coach.store.rows import SessionDetail, SetDetail
+from coach.store.results import SetResult, recent_results
+from coach.store.rows import SessionDetail
 
-MAX_DETAILED = 12
+__all__ = ["MAX_DETAILED", "ReportData", "key_metric", "load", "render", "table_measures"]
 
+MAX_DETAILED = 8
+"""Sessions shown in detail (the most recent); the others are in the tables."""
 
-def _metric_hints(exercise: str) -> tuple[str, ...]:
-    """The exercise's key metrics (its spec), most important first."""
-    spec = find_spec(exercise)
-    return tuple(m.key for m in spec.metrics) if spec is not None else ()
-
-
-def key_metric(exercise: str, names: Sequence[str]) -> str | None:
-    """The metric plotted over time: the first name matching the
-    exercise's hints, else the first angle-like one, else the first."""
-    if not names:
-        return None
-    for hint in (*_metric_hints(exercise), "angle", "flexion", "deg"):
-        for name in names:
-            if hint in name.lower():
-                return name
-    return names[0]
+OnStep = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -43,17 +34,34 @@ class ReportData:
     trend_session_ids: tuple[int, ...] | None
     selection: str
     db_label: str
+    current: tuple[SetResult, ...] = ()
+    """The sets of the newest session in the selection."""
+    previous: tuple[SetResult, ...] = ()
+    """Complete sets before it, oldest first (for advice and progression)."""
 
 
 def load(store: Store, session_ids: Sequence[int], trend_session_ids: Sequence[int] | None,
-         selection: str) -> ReportData:
+         selection: str, on_step: OnStep | None = None) -> ReportData:
+    details: list[SessionDetail] = []
     with reading(str(store.path)):
-        details = tuple(session_detail(store.conn, sid) for sid in session_ids)
-    return ReportData(details, None if trend_session_ids is None else tuple(trend_session_ids), selection,
-                      str(store.path))
+        for sid in session_ids:
+            details.append(session_detail(store.conn, sid))
+            if on_step is not None:
+                on_step(f"session {sid}")
+        current: list[SetResult] = []
+        previous: list[SetResult] = []
+        scored = [sd.session for sd in details
+                  if sd.session.status == "complete" and any(d.set.score is not None for d in sd.sets)]
+        if scored:
+            newest = scored[-1]
+            current = [r for r in recent_results(store.conn, sessions=1, before_session=newest.id + 1)
+                       if r.session_id == newest.id]
+            previous = recent_results(store.conn, before_session=newest.id, sessions=20)
+    return ReportData(tuple(details), None if trend_session_ids is None else tuple(trend_session_ids), selection,
+                      str(store.path), tuple(current), tuple(previous))
 
 
-def render(store: Store, data: ReportData) -> str:
+def render(store: Store, data: ReportData, on_step: OnStep | None = None) -> str:
     parts: list[str] = []
     generated = local_time(time.time())
     parts.append(
@@ -65,27 +73,54 @@ def render(store: Store, data: ReportData) -> str:
         parts.append("<p>No sessions match this selection. Record one with <code>coach live</code>, "
                      "<code>coach analyze</code> or <code>coach demo</code>.</p>")
         return h.page("Coach report", "".join(parts))
+    parts.append(_summary(data))
     parts.append(_overview(data.sessions))
-    parts.append(_formulas(data.sessions))
     parts.append(_trend(store, data))
     parts.append(_faults(data.sessions))
     detailed = data.sessions[-MAX_DETAILED:]
-    parts.append("<h2>Sessions in detail</h2>")
+    parts.append('<h2 class="break">Sessions in detail</h2>')
     if len(detailed) < len(data.sessions):
         parts.append(f'<p class="explain">The {len(detailed)} most recent of {len(data.sessions)} sessions '
-                     "are shown in detail; `coach report SESSION` shows any other.</p>")
+                     "are shown in detail; <code>coach report SESSION</code> shows any other.</p>")
     for sd in reversed(detailed):
         parts.append(_session_section(sd))
+        if on_step is not None:
+            on_step(f"plots of session {sd.session.id}")
+    parts.append(_formulas(data.sessions))
     parts.append(
         "<footer>Scores are the analyzers' own numbers (the same as <code>coach analyze</code> prints). "
         "Coach judges only what a camera can see: it does not measure muscle bracing or pain. "
-        "No video is stored.</footer>"
+        "No video or image of you is stored: skeletons are drawn from stored joint positions.</footer>"
     )
     return h.page("Coach report", "".join(parts))
 
 
-def _score_text(score: float | None) -> str:
-    return "-" if score is None else f"{score:.0f}"
+def _summary(data: ReportData) -> str:
+    """One screen: what to work on next, then a few numbers."""
+    sessions = data.sessions
+    newest = sessions[-1].session
+    lines = what_next(data.current, data.previous)
+    advised = data.current[0].session_id if data.current else None
+    advice = "".join(f"<li>{h.esc(line)}</li>" for line in lines)
+    first = local_time(sessions[0].session.started_unix)
+    span = first if len(sessions) == 1 else f"{first} to {local_time(newest.started_unix)}"
+    cards: list[tuple[str, str]] = [("Sessions", str(len(sessions))), ("Latest", f"#{newest.id}")]
+    latest: dict[str, float] = {}
+    for sd in sessions:
+        for det in sd.sets:
+            if det.set.score is not None:
+                latest[det.set.exercise] = det.set.score
+    for exercise, score in latest.items():
+        cards.append((f"{exercise.replace('_', ' ')} score", f"{score:.0f}"))
+    all_sets = [r for r in (*data.previous, *data.current) if r.session_id in {sd.session.id for sd in sessions}]
+    top = top_fault(all_sets)
+    cards.append(("Most frequent fault", fault_label(top[0]) if top else "none"))
+    return ('<section class="summary"><h2>Summary</h2>'
+            f'<p class="meta">{h.esc(span)}'
+            + (f"; advice from session {advised}, the newest complete one" if advised is not None else "")
+            + ".</p>"
+            f'<div class="next"><b>What to work on next</b><ul>{advice}</ul></div>'
+            + h.cards(cards[:7]) + "</section>")
 
 
 def _overview(sessions: Sequence[SessionDetail]) -> str:
@@ -94,13 +129,15 @@ def _overview(sessions: Sequence[SessionDetail]) -> str:
         s = sd.session
         for det in sd.sets or ():
             st = det.set
-            rows.append([str(s.id), local_time(s.started_unix), st.exercise.replace("_", " "), st.result_text(),
-                         _score_text(st.score), st.top_fault or "-", h.badge(s.status), s.mode])
+            side = f" ({st.side})" if st.side else ""
+            rows.append([str(s.id), local_time(s.started_unix), st.exercise.replace("_", " ") + side,
+                         st.result_text(), score_text(st.score),
+                         fault_label(st.top_fault) if st.top_fault else "-", h.badge(s.status), s.mode])
     table = h.table(["Session", "Date", "Exercise", "Result", "Score", "Top fault", "Status", "Mode"], rows,
                     numeric=(0, 4), raw=(6,))
-    return ("<h2>Sessions</h2><p class=\"explain\">Newest first. The result is the good-form hold time or "
-            "the completed reps or lifts, against the target. Interrupted sessions stopped without saving "
-            "a summary, so they have no score.</p>" + table)
+    return ("<h2>Sessions</h2><p class=\"explain\">Newest first, one row per set. The result is the good-form "
+            "hold time or the completed reps or lifts, against the target. Interrupted sessions stopped "
+            "without saving a summary, so they have no score.</p>" + table)
 
 
 def _formulas(sessions: Sequence[SessionDetail]) -> str:
@@ -122,13 +159,18 @@ def _formulas(sessions: Sequence[SessionDetail]) -> str:
 def _trend(store: Store, data: ReportData) -> str:
     with reading(str(store.path)):
         points = score_trend(store.conn, session_ids=data.trend_session_ids)
-    series: dict[str, list[plots.TrendPoint]] = {}
+    by_key: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for sid, started, exercise, score in points:
-        series.setdefault(exercise, []).append(plots.TrendPoint(sid, started, score))
+        by_key.setdefault((exercise, sid), []).append((started, score))
+    series: dict[str, list[plots.TrendPoint]] = {}
+    for (exercise, sid), vals in by_key.items():
+        mean = sum(v for _u, v in vals) / len(vals)
+        series.setdefault(exercise, []).append(plots.TrendPoint(sid, vals[0][0], mean))
     scope = "all recorded sessions" if data.trend_session_ids is None else "the sessions in this report"
     return ("<h2>Score trend</h2>"
-            f"<p class=\"explain\">The score of every completed set over {scope}, one line per exercise; "
-            "the number at the end of each line is the latest score. Higher is better form.</p>"
+            f"<p class=\"explain\">The score over {scope}, one line per exercise (the mean of its sets "
+            "when a session had several); the axis gives each session's id, as in "
+            "<code>coach history</code>, and its date. Higher is better form.</p>"
             + h.figure(plots.score_trend(series), "score trend", "Score (0-100) per session, by exercise."))
 
 
@@ -141,17 +183,19 @@ def _faults(sessions: Sequence[SessionDetail]) -> str:
                 if f.code != "not_visible":
                     per[f.code] = per.get(f.code, 0) + 1
     counts = {k: v for k, v in counts.items() if v}
+    if not counts:
+        return "<h2>Faults by exercise</h2><p class=\"explain\">No form faults in these sessions.</p>"
     return ("<h2>Faults by exercise</h2>"
             "<p class=\"explain\">How many times each form fault started (one episode lasts until the form "
-            "is corrected), summed over the sessions in this report. Times when the body was not visible "
-            "enough to judge are left out.</p>"
+            "is corrected), over the sessions in this report. Faults are always warm colours; green is "
+            "kept for good form. Times when the body was not visible enough to judge are left out.</p>"
             + h.figure(plots.fault_frequency(counts), "fault frequency",
-                       "Fault episodes per exercise and fault code."))
+                       "Fault episodes per exercise and fault."))
 
 
 def _session_section(sd: SessionDetail) -> str:
     s = sd.session
-    exercises = ", ".join(det.set.exercise.replace("_", " ") for det in sd.sets) or "no set"
+    exercises = ", ".join(dict.fromkeys(det.set.exercise.replace("_", " ") for det in sd.sets)) or "no set"
     out = [f'<section class="session"><h2>Session {s.id}: {h.esc(exercises)} '
            f'<span class="meta">{h.esc(local_time(s.started_unix))}</span> {h.badge(s.status)}</h2>',
            f'<p class="meta">{h.esc(s.mode)} &middot; source {h.esc(s.source)}</p>']
@@ -159,79 +203,6 @@ def _session_section(sd: SessionDetail) -> str:
         out.append('<p class="explain">This session did not finish normally (the program stopped before the '
                    "end of the set). Everything saved up to its last second is shown; there is no score.</p>")
     for det in sd.sets:
-        out.append(_set_section(det, len(sd.sets) > 1))
+        out.append(set_section(det, len(sd.sets) > 1))
     out.append("</section>")
     return "".join(out)
-
-
-def _set_section(det: SetDetail, numbered: bool) -> str:
-    st = det.set
-    out: list[str] = []
-    if numbered:
-        out.append(f"<h3>Set {st.set_index}: {h.esc(st.exercise.replace('_', ' '))}</h3>")
-    top = st.top_fault or "none"
-    out.append(h.cards([("Score", _score_text(st.score)), ("Result", st.result_text()),
-                        ("Duration", f"{st.duration_s:.0f} s"), ("Top fault", top)]))
-    if st.score_formula:
-        out.append(f'<div class="formula"><b>Score formula</b>{h.esc(st.score_formula)}</div>')
-    t0 = float(det.seconds[0].second) if det.seconds else 0.0
-    metric = key_metric(st.exercise, det.metric_names())
-    if metric is not None:
-        out.append("<h3>Key angle over time</h3><p class=\"explain\">"
-                   f"<b>{h.esc(metric.replace('_', ' '))}</b> each second: the line is the mean, the light "
-                   "band the lowest to highest value within that second. Coloured spans mark the fault "
-                   "episodes, one colour per fault.</p>")
-        png = plots.angle_timeline(metric, det.metric_series(metric), det.faults, t0)
-        out.append(h.figure(png, f"{metric} over time", f"{metric} per second, with fault episodes shaded."))
-    kind = st.kind
-    final = st.hold_s if kind == "hold" else float(st.reps)
-    what = "good-form hold time" if kind == "hold" else f"completed {kind}s"
-    target_text = "the dashed line is the target" if st.target else "no target was set for this set"
-    hold_text = " Hold time counts only while the form is good." if kind == "hold" else ""
-    out.append(f"<h3>Against the target</h3><p class=\"explain\">The {what} as the set went on; "
-               f"{target_text}.{hold_text}</p>")
-    out.append(h.figure(plots.progress_vs_target(kind, det.seconds, st.target, final, t0),
-                        f"{what} against target", f"{what.capitalize()} over the set."))
-    spec = find_spec(st.exercise)
-    if spec is not None and spec.item_measures and det.items:
-        noun = spec.item_kind
-        out.append(f"<h3>Each {noun}</h3><p class=\"explain\">{h.esc(spec.item_chart_text)}</p>")
-        labels = ", ".join(m.label for m in spec.item_measures)
-        out.append(h.figure(plots.item_measures(det.items, spec.item_measures, noun), f"{noun} measures",
-                            f"{labels[0].upper()}{labels[1:]}, per {noun}."))
-    if det.items:
-        out.append(_items_table(det))
-    return "".join(out)
-
-
-def table_measures(exercise: str, names: Sequence[str], n: int = 4) -> list[str]:
-    """The measures worth a column: lift's trunk, knee and H first, then
-    the names matching the exercise's key-angle hints, then the rest."""
-    chosen: list[str] = []
-    spec = find_spec(exercise)
-    if spec is not None:
-        picks = (plots.pick_measure(names, m.keys) for m in spec.item_measures)
-        chosen.extend(p for p in picks if p is not None)
-    for hint in (*_metric_hints(exercise), "angle", "flexion"):
-        chosen.extend(name for name in names if hint in name.lower() and name not in chosen)
-    chosen.extend(name for name in names if name not in chosen)
-    return chosen[:n]
-
-
-def _items_table(det: SetDetail) -> str:
-    names = table_measures(det.set.exercise, sorted({k for it in det.items for k in it.measures}))
-    rows = []
-    for it in det.items:
-        rows.append([str(it.index), it.kind, it.side or "-", f"{it.start:.1f}", f"{it.duration:.1f}",
-                     _score_text(it.score), ", ".join(it.faults) or "clean",
-                     *[_fmt_measure(it.measures.get(n)) for n in names]])
-    headers = ["#", "Kind", "Side", "Start (s)", "Duration (s)", "Score", "Faults",
-               *[n.replace("_", " ") for n in names]]
-    numeric = (0, 3, 4, 5, *range(7, 7 + len(names)))
-    return h.table(headers, rows, numeric=numeric)
-
-
-def _fmt_measure(v: float | None) -> str:
-    if v is None:
-        return "-"
-    return f"{v:.2f}" if abs(v) < 10 else f"{v:.0f}"

@@ -43,6 +43,29 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.interrupted { background: #fef3c7; color: #92400e; }
 .badge.running { background: #dbeafe; color: #1e40af; }
 section.session { margin-top: 28px; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.grid figure { margin: 6px 0; }
+.cards.small .card { padding: 6px 12px; min-width: 120px; }
+.cards.small .value { font-size: 17px; }
+section.summary { background: var(--card); border: 1px solid var(--line); border-radius: 12px;
+                  padding: 4px 20px 10px; }
+section.summary h2 { margin-top: 12px; }
+.next { background: #f0fdf4; border-left: 4px solid #16a34a; border-radius: 6px; padding: 8px 14px;
+        margin: 8px 0 12px; font-size: 15px; }
+.next ul { margin: 4px 0 0; padding-left: 20px; }
+.next li { margin: 2px 0; }
+figure.snapshot img { max-height: 320px; width: auto; margin: 0 auto; }
+@media (max-width: 760px) { .grid { grid-template-columns: 1fr; } }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { background: white; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  h2.break { break-before: page; }
+  figure, table, .cards, .next, .formula, h3 { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  section.summary { border: none; padding: 0; }
+  figure { border: none; padding: 0; }
+}
 footer { margin-top: 40px; color: var(--muted); font-size: 12.5px; border-top: 1px solid var(--line);
          padding-top: 10px; }
 """
@@ -53,24 +76,26 @@ def esc(x: object) -> str:
 
 
 def img(png: bytes, alt: str, cls: str = "plot") -> str:
+    """An embedded PNG (``cls`` ``plot``: a chart, ``snapshot``: a skeleton)."""
     data = base64.b64encode(png).decode("ascii")
     return f'<img class="{esc(cls)}" alt="{esc(alt)}" src="data:image/png;base64,{data}">'
 
 
-def figure(png: bytes, alt: str, caption: str) -> str:
-    return f"<figure>{img(png, alt)}<figcaption>{esc(caption)}</figcaption></figure>"
+def figure(png: bytes, alt: str, caption: str, cls: str = "plot") -> str:
+    klass = f' class="{esc(cls)}"' if cls != "plot" else ""
+    return f"<figure{klass}>{img(png, alt)}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
 def badge(status: str) -> str:
     return f'<span class="badge {esc(status)}">{esc(status)}</span>'
 
 
-def cards(pairs: Iterable[tuple[str, str]]) -> str:
+def cards(pairs: Iterable[tuple[str, str]], small: bool = False) -> str:
     body = "".join(
         f'<div class="card"><div class="label">{esc(k)}</div><div class="value">{esc(v)}</div></div>'
         for k, v in pairs
     )
-    return f'<div class="cards">{body}</div>'
+    return f'<div class="cards{" small" if small else ""}">{body}</div>'
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (),

@@ -14,25 +14,35 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from coach.registry import find_fault, find_spec
+from coach.registry import fault_label, find_fault, find_spec
 from coach.spec import ItemMeasure
 from coach.store.rows import FaultRow, ItemRow, MetricSecond, SecondRow
+from coach.units import capitalise, metric_header, metric_spec, unit_text
 
 INK = "#1f2937"
 MUTED = "#6b7280"
 GRID = "#e5e7eb"
 ACCENT = "#2563eb"
 GOOD = "#16a34a"
-SERIES_COLORS = ("#ea580c", "#0d9488", "#6366f1", "#db2777")
-FAULT_PALETTE = ("#ef4444", "#f59e0b", "#a855f7", "#10b981", "#ec4899", "#84cc16", "#64748b", "#a16207")
-"""A fault's colour is its place in its exercise's fault list (the spec), so
-the faults of one exercise never share a colour."""
+"""Green means good form, and only that: the hold time, the completed reps."""
+NOT_VISIBLE_COLOR = "#9ca3af"
+"""Grey: the body was not visible enough to judge (the camera, not the form)."""
+SERIES_COLORS = ("#2563eb", "#0d9488", "#6366f1", "#0891b2")
+"""Measures (not judgements): blues and teals, never red or green."""
+FAULT_PALETTE = ("#dc2626", "#ea580c", "#9333ea", "#db2777", "#b45309", "#7c3aed", "#be123c", "#c2410c")
+"""Faults are warm colours (reds, oranges, purples, pinks), never green nor
+grey. A fault's colour is its place in its exercise's fault list (the
+spec), so the faults of one exercise never share a colour."""
 DPI = 110
+WIDE = 9.0
+"""Inches: a full-width plot (990 px at :data:`DPI`)."""
+HALF = 5.0
+"""Inches: a plot in the two-column grid of a set (550 px)."""
 
 
 def fault_color(code: str) -> str:
     if code == "not_visible":
-        return "#9ca3af"
+        return NOT_VISIBLE_COLOR
     hit = find_fault(code)
     if hit is not None:
         return FAULT_PALETTE[hit[0].fault_codes.index(code) % len(FAULT_PALETTE)]
@@ -89,39 +99,56 @@ class TrendPoint:
     score: float
 
 
-MAX_TREND_TICKS = 10
+MAX_TREND_TICKS = 12
 """At most this many labelled sessions on the trend's x axis."""
+
+
+def session_axis(sessions: Sequence[tuple[int, float]]) -> tuple[dict[int, int], list[int], list[str]]:
+    """Sessions (id, start) evenly spaced in order: position per id, the
+    tick positions and their labels (``#12`` over the date). A date is
+    written only when it differs from the previous label's, so two sessions
+    on one day never show the same text twice."""
+    ordered = sorted(set(sessions), key=lambda p: (p[1], p[0]))
+    pos = {sid: i for i, (sid, _u) in enumerate(ordered)}
+    step = max(1, -(-len(ordered) // MAX_TREND_TICKS))
+    ticks = list(range(0, len(ordered), step))
+    labels: list[str] = []
+    last_day = ""
+    for i in ticks:
+        sid, unix = ordered[i]
+        day = datetime.fromtimestamp(unix).strftime("%b %d")
+        labels.append(f"#{sid}\n{day}" if day != last_day else f"#{sid}")
+        last_day = day
+    return pos, ticks, labels
 
 
 def score_trend(series: Mapping[str, Sequence[TrendPoint]]) -> bytes:
     """Score (0-100) per session, one line per exercise. Sessions are evenly
-    spaced in order and labelled with their date and time: sessions minutes
-    apart and weeks apart both stay readable."""
-    fig, ax = _figure(9.0, 3.6)
-    starts = sorted({p.started_unix for points in series.values() for p in points})
-    if not starts:
+    spaced in order and labelled with their id (as in ``coach history``)
+    and date: sessions minutes apart and weeks apart both stay readable."""
+    fig, ax = _figure(WIDE, 3.0)
+    sessions = [(p.session_id, p.started_unix) for points in series.values() for p in points]
+    if not sessions:
         _empty(ax, "no scored sessions yet")
         return _png(fig)
-    order = {u: i for i, u in enumerate(starts)}
+    order, ticks, tick_labels = session_axis(sessions)
     for exercise, points in sorted(series.items()):
         if not points:
             continue
-        pts = sorted(points, key=lambda p: p.started_unix)
-        xs = [order[p.started_unix] for p in pts]
+        pts = sorted(points, key=lambda p: (p.started_unix, p.session_id))
+        xs = [order[p.session_id] for p in pts]
         ys = [p.score for p in pts]
         color = exercise_color(exercise)
         ax.plot(xs, ys, "-o", color=color, linewidth=2, markersize=6, label=exercise.replace("_", " "))
         ax.annotate(f"{ys[-1]:.0f}", (xs[-1], ys[-1]), textcoords="offset points", xytext=(6, 4),
                     color=color, fontsize=9, fontweight="bold")
-    step = max(1, -(-len(starts) // MAX_TREND_TICKS))
-    ticks = list(range(0, len(starts), step))
     ax.set_xticks(ticks)
-    ax.set_xticklabels([datetime.fromtimestamp(starts[i]).strftime("%b %d\n%H:%M") for i in ticks], fontsize=8)
-    ax.set_xlim(-0.5, len(starts) - 0.5)
+    ax.set_xticklabels(tick_labels, fontsize=8)
+    ax.set_xlim(-0.5, len(order) - 0.5)
     ax.set_ylim(0, 105)
     ax.set_ylabel("score (0-100)")
-    ax.set_xlabel("session")
-    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4)
+    ax.set_xlabel("session (id and date)")
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=4)
     ax.set_title("Score per session", loc="left", fontsize=11, fontweight="bold")
     return _png(fig)
 
@@ -132,11 +159,11 @@ def fault_frequency(counts: Mapping[str, Mapping[str, int]]) -> bytes:
     for exercise in sorted(counts):
         for code, n in sorted(counts[exercise].items(), key=lambda kv: (-kv[1], kv[0])):
             rows.append((exercise, code, n))
-    fig, ax = _figure(9.0, 0.42 * len(rows) + 1.4)
+    fig, ax = _figure(WIDE, 0.34 * len(rows) + 1.2)
     if not rows:
         _empty(ax, "no faults recorded in these sessions")
         return _png(fig)
-    labels = [f"{ex.replace('_', ' ')}: {code}" for ex, code, _ in rows]
+    labels = [f"{ex.replace('_', ' ')}: {fault_label(code)}" for ex, code, _ in rows]
     values = [n for _, _, n in rows]
     ypos = list(range(len(rows)))[::-1]
     ax.barh(ypos, values, color=[fault_color(code) for _, code, _ in rows], height=0.65)
@@ -144,53 +171,48 @@ def fault_frequency(counts: Mapping[str, Mapping[str, int]]) -> bytes:
     ax.set_ylim(-0.6, len(rows) - 0.4)
     for y, v in zip(ypos, values, strict=True):
         ax.text(v, y, f" {v}", va="center", fontsize=9, color=INK)
-    ax.set_xlabel("fault episodes")
+    ax.set_xlabel("fault episodes (times the fault started)")
     ax.grid(True, axis="x", color=GRID)
     ax.grid(False, axis="y")
     ax.set_xlim(0, max(values) * 1.15 + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("How often each fault happened", loc="left", fontsize=11, fontweight="bold")
     return _png(fig)
 
 
 def angle_timeline(metric: str, series: Sequence[MetricSecond], faults: Sequence[FaultRow],
-                   t0: float = 0.0) -> bytes:
+                   t0: float = 0.0, exercise: str | None = None) -> bytes:
     """The key angle per second (mean line, min-max band), faults shaded."""
-    fig, ax = _figure(9.0, 3.4)
+    fig, ax = _figure(HALF, 2.9)
     if not series:
         _empty(ax, "no angle data recorded")
         return _png(fig)
     xs = [m.second + 0.5 - t0 for m in series]
     ax.fill_between(xs, [m.min for m in series], [m.max for m in series], color=ACCENT, alpha=0.15,
                     linewidth=0, label="min-max in the second")
-    ax.plot(xs, [m.mean for m in series], color=ACCENT, linewidth=2, label=metric.replace("_", " "))
+    spec = metric_spec(exercise, metric)
+    ax.plot(xs, [m.mean for m in series], color=ACCENT, linewidth=2, label=spec.label)
     seen: set[str] = set()
     for f in faults:
         color = fault_color(f.code)
         ax.axvspan(f.start - t0, max(f.end, f.start + 0.1) - t0, color=color, alpha=0.22, linewidth=0,
-                   label=None if f.code in seen else f.code)
+                   label=None if f.code in seen else fault_label(f.code))
         seen.add(f.code)
     ax.set_xlabel("time in set (s)")
-    ax.set_ylabel(_unit_label(metric))
+    ax.set_ylabel(unit_text(spec.unit) or spec.label)
+    if spec.unit in ("deg", "cm"):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(min(xs[0] - 0.5, min((f.start - t0 for f in faults), default=xs[0])), xs[-1] + 0.5)
     _legend(ax)
-    ax.set_title(metric.replace("_", " "), loc="left", fontsize=11, fontweight="bold")
+    ax.set_title(capitalise(metric_header(exercise, metric)), loc="left", fontsize=10, fontweight="bold")
     return _png(fig)
-
-
-def _unit_label(metric: str) -> str:
-    name = metric.lower()
-    if any(k in name for k in ("angle", "flexion", "extension", "deg", "incl", "tilt", "rotation")):
-        return f"{metric.replace('_', ' ')} (degrees)"
-    if name.endswith(("_frac", "_ratio")) or "frac" in name:
-        return f"{metric.replace('_', ' ')} (fraction)"
-    return metric.replace("_", " ")
 
 
 def progress_vs_target(kind: str, seconds: Sequence[SecondRow], target: float | None, final: float,
                        t0: float = 0.0) -> bytes:
     """Hold time (``kind == 'hold'``) or completed reps/lifts over the set,
     against the target."""
-    fig, ax = _figure(9.0, 3.0)
+    fig, ax = _figure(HALF, 2.9)
     if not seconds:
         _empty(ax, "no per-second data recorded")
         return _png(fig)
@@ -215,7 +237,7 @@ def progress_vs_target(kind: str, seconds: Sequence[SecondRow], target: float | 
         text += f" of {target:g}{unit and ' ' + unit} target ({met})"
     ax.set_xlabel("time in set (s)")
     _legend(ax)
-    ax.set_title(text, loc="left", fontsize=11, fontweight="bold")
+    ax.set_title(text, loc="left", fontsize=10, fontweight="bold")
     return _png(fig)
 
 
@@ -228,11 +250,12 @@ def pick_measure(measures: Sequence[str], prefixes: Sequence[str]) -> str | None
     return None
 
 
-def item_measures(items: Sequence[ItemRow], measures: Sequence[ItemMeasure], noun: str) -> bytes:
+def item_measures(items: Sequence[ItemRow], measures: Sequence[ItemMeasure], noun: str,
+                  exercise: str | None = None) -> bytes:
     """Per item (rep, hold or lift): the angle measures as grouped bars on
     the left, the first measure in another unit as bars on the right (red
     where the measure's fault was raised)."""
-    fig = Figure(figsize=(9.0, 3.4), dpi=DPI, facecolor="white", layout="constrained")
+    fig = Figure(figsize=(WIDE, 3.0), dpi=DPI, facecolor="white", layout="constrained")
     FigureCanvasAgg(fig)
     ax, axh = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
     _style(ax)
@@ -255,7 +278,7 @@ def item_measures(items: Sequence[ItemRow], measures: Sequence[ItemMeasure], nou
     for j, (_m, key) in enumerate(angles):
         off = (j - (len(angles) - 1) / 2) * width
         ax.bar([p + off for p in pos], vals(key), width, color=SERIES_COLORS[j % len(SERIES_COLORS)],
-               label=key.replace("_", " "))
+               label=metric_spec(exercise, key).label)
     ax.set_xticks(pos, labels)
     ax.set_xlabel(noun)
     ax.set_ylabel("degrees")
@@ -266,13 +289,13 @@ def item_measures(items: Sequence[ItemRow], measures: Sequence[ItemMeasure], nou
     if other is not None:
         m, key = other
         hv = vals(key)
-        colors = ["#ef4444" if (m.fault and m.fault in it.faults) else "#6366f1" for it in items]
+        colors = [fault_color(m.fault) if (m.fault and m.fault in it.faults) else SERIES_COLORS[2] for it in items]
         axh.bar(pos, hv, 0.6, color=colors)
         axh.set_xticks(pos, labels)
         axh.set_ylim(0, max(max(hv) * 1.25, 0.1))
         axh.set_xlabel(noun)
         axh.set_ylabel(m.label)
-        axh.set_title(f"{m.label} ({key})", loc="left", fontsize=11, fontweight="bold")
+        axh.set_title(capitalise(m.label), loc="left", fontsize=11, fontweight="bold")
     else:
         _empty(axh, "")
     return _png(fig)

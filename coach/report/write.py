@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from coach.errors import StoreError
@@ -12,10 +12,13 @@ from coach.store.db import Store
 
 
 def write_report(store: Store, out: str | Path, session_ids: Sequence[int], *,
-                 trend_session_ids: Sequence[int] | None = None, selection: str = "") -> Path:
-    """Render the report for ``session_ids`` and write it atomically to ``out``."""
-    data = load(store, session_ids, trend_session_ids, selection)
-    text = render(store, data)
+                 trend_session_ids: Sequence[int] | None = None, selection: str = "",
+                 on_step: Callable[[str], None] | None = None) -> Path:
+    """Render the report for ``session_ids`` and write it atomically to
+    ``out``; ``on_step`` is called after each session read and each
+    session drawn (a progress bar)."""
+    data = load(store, session_ids, trend_session_ids, selection, on_step=on_step)
+    text = render(store, data, on_step=on_step)
     path = Path(out)
     tmp = path.with_name(path.name + ".tmp")
     try:
