@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from coach.aspect import ASPECT_FROM_FILE
 from coach.exercise import SetSummary
@@ -10,7 +11,18 @@ from coach.registry import fault_label
 from coach.units import plural
 
 
-def format_summary(s: SetSummary, no_person: bool = False) -> str:
+def format_advice(advice: Sequence[str], indent: str = "  ") -> list[str]:
+    """The "what to work on next" lines (:func:`coach.advice.what_next`)."""
+    if not advice:
+        return []
+    out = [f"{indent}what to work on next:"]
+    for line in advice:
+        out.append(textwrap.fill(line, width=100, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  "))
+    return out
+
+
+def format_summary(s: SetSummary, no_person: bool = False, advice: Sequence[str] = ()) -> str:
+    """The set's headline, then the advice lines, then the detail."""
     lines: list[str] = []
     if no_person:
         lines.append(f"{s.exercise}: no person detected; nothing was counted")
@@ -27,6 +39,7 @@ def format_summary(s: SetSummary, no_person: bool = False) -> str:
         if s.target:
             head += f" of {s.target:g}"
     lines.append(head)
+    lines.extend(format_advice(advice))
     if s.score_formula:
         formula = s.score_formula.removeprefix("score = ").removeprefix("score=")
         lines.append(textwrap.fill(formula, width=100, initial_indent="  how scored: ", subsequent_indent="    "))

@@ -89,7 +89,7 @@ def format_metric(exercise: str | None, key: str, value: float | None, with_unit
     if m.choices:
         if value is None or not math.isfinite(value):
             return "unknown"
-        i = int(round(value))
+        i = round(value)
         return m.choices[i] if 0 <= i < len(m.choices) else "unknown"
     return format_value(value, m.unit, m.digits, with_unit)
 

@@ -79,5 +79,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         obj["input"] = str(args.input)
         write_json(args.summary_json, obj)
     if not args.quiet:
-        print(format_summary(summary, no_person=result.no_person))
+        from coach.commands._advice import summary_advice
+
+        advice = [] if result.no_person else summary_advice(args, [summary], getattr(store_sink, "session_id", None))
+        print(format_summary(summary, no_person=result.no_person, advice=advice))
     return 0

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import textwrap
 
+from coach.advice import what_next
 from coach.commands._store_args import add_db_arg, require_review_store
 from coach.commands.history import format_table
-from coach.advice import what_next
 from coach.registry import fault_label
 from coach.store.dates import local_time
 from coach.store.queries import reading, resolve_session, session_detail

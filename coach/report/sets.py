@@ -37,7 +37,9 @@ def score_text(score: float | None) -> str:
 def is_empty(det: SetDetail) -> bool:
     """Nothing counted: no rep, hold or lift, and no hold time."""
     st = det.set
-    return not det.items and st.reps == 0 and st.hold_s <= 0.0
+    if det.items:
+        return False
+    return st.hold_s <= 0.0 if st.kind == "hold" else st.reps == 0
 
 
 def set_section(det: SetDetail, numbered: bool, snapshot: bytes | None = None,
