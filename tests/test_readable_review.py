@@ -11,6 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import RunCoach, coach_command
 from test_store import ScriptedAnalyzer, plank_frames, record
@@ -221,3 +222,29 @@ def test_live_window_opens_big_enough(image: tuple[int, int], screen: tuple[int,
     w, h = expected
     assert abs(w / h - image[0] / image[1]) < 0.01
 
+
+
+def test_report_draws_the_worst_moment_from_the_stored_track(tmp_path: Path) -> None:
+    """With --keep-track the report shows the skeleton at the worst moment,
+    the sagging hip's segments in red; without it, a sentence says why not."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    db = tmp_path / "coach.db"
+    record(db, plank_frames(10.0, sag_spans=((3.0, 6.0),)), ScriptedAnalyzer(), keep_track=True)
+    record(db, plank_frames(10.0, sag_spans=((3.0, 6.0),)), ScriptedAnalyzer())
+    out = tmp_path / "r.html"
+    proc = subprocess.run([*coach_command(), "report", "--out", str(out), "--db", str(db)],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    shots = re.findall(r'<img class="snapshot" alt="worst moment" src="data:image/png;base64,([A-Za-z0-9+/=]+)">',
+                       text)
+    assert len(shots) == 1
+    assert "did not keep its pose track (record with --keep-track to see it)" in text
+    px = np.asarray(Image.open(io.BytesIO(base64.b64decode(shots[0]))).convert("RGB")).astype(int)
+    red = (px[..., 0] > 180) & (px[..., 1] < 90) & (px[..., 2] < 90)
+    green = (px[..., 1] > 130) & (px[..., 0] < 80) & (px[..., 2] < 120)
+    assert red.sum() > 50 and green.sum() > 50, (int(red.sum()), int(green.sum()))

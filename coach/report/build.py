@@ -14,6 +14,7 @@ from coach.registry import fault_label
 from coach.report import html as h
 from coach.report import plots
 from coach.report.sets import key_metric, score_text, set_section, table_measures
+from coach.report.snapshot import snapshot
 from coach.store.dates import local_time
 from coach.store.db import Store
 from coach.store.queries import reading, score_trend, session_detail
@@ -83,7 +84,7 @@ def render(store: Store, data: ReportData, on_step: OnStep | None = None) -> str
         parts.append(f'<p class="explain">The {len(detailed)} most recent of {len(data.sessions)} sessions '
                      "are shown in detail; <code>coach report SESSION</code> shows any other.</p>")
     for sd in reversed(detailed):
-        parts.append(_session_section(sd))
+        parts.append(_session_section(store, sd))
         if on_step is not None:
             on_step(f"plots of session {sd.session.id}")
     parts.append(_formulas(data.sessions))
@@ -193,7 +194,7 @@ def _faults(sessions: Sequence[SessionDetail]) -> str:
                        "Fault episodes per exercise and fault."))
 
 
-def _session_section(sd: SessionDetail) -> str:
+def _session_section(store: Store, sd: SessionDetail) -> str:
     s = sd.session
     exercises = ", ".join(dict.fromkeys(det.set.exercise.replace("_", " ") for det in sd.sets)) or "no set"
     out = [f'<section class="session"><h2>Session {s.id}: {h.esc(exercises)} '
@@ -203,6 +204,8 @@ def _session_section(sd: SessionDetail) -> str:
         out.append('<p class="explain">This session did not finish normally (the program stopped before the '
                    "end of the set). Everything saved up to its last second is shown; there is no score.</p>")
     for det in sd.sets:
-        out.append(set_section(det, len(sd.sets) > 1))
+        with reading(str(store.path)):
+            png, caption = snapshot(store, det)
+        out.append(set_section(det, len(sd.sets) > 1, png, caption))
     out.append("</section>")
     return "".join(out)

@@ -83,7 +83,7 @@ def img(png: bytes, alt: str, cls: str = "plot") -> str:
 
 def figure(png: bytes, alt: str, caption: str, cls: str = "plot") -> str:
     klass = f' class="{esc(cls)}"' if cls != "plot" else ""
-    return f"<figure{klass}>{img(png, alt)}<figcaption>{esc(caption)}</figcaption></figure>"
+    return f"<figure{klass}>{img(png, alt, cls)}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
 def badge(status: str) -> str:

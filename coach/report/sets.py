@@ -77,6 +77,8 @@ def set_section(det: SetDetail, numbered: bool, snapshot: bytes | None = None,
         figs.append(h.figure(snapshot, "worst moment", snapshot_text, cls="snapshot"))
     if figs:
         out.append('<div class="grid">' + "".join(figs) + "</div>")
+    if snapshot is None and snapshot_text:
+        out.append(f'<p class="explain">{h.esc(snapshot_text)}</p>')
     spec = find_spec(ex)
     if spec is not None and spec.item_measures and det.items:
         noun = spec.item_kind
