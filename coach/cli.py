@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.models_cmd",
     "coach.commands.history",
     "coach.commands.show",
+    "coach.commands.note",
     "coach.commands.report",
     "coach.commands.export",
     "coach.commands.rescore",

@@ -7,12 +7,14 @@ import argparse
 
 from coach.commands._store_args import add_db_arg, add_exercise_filter, db_path, exercise_filter, open_review_store
 from coach.errors import UsageError
+from coach.registry import fault_label
 from coach.store.dates import local_time, parse_since
+from coach.store.notes import Note, notes_for
 from coach.store.queries import history, reading
 from coach.store.rows import HistoryRow
 
-HEADERS = ("ID", "DATE", "MODE", "EXERCISE", "RESULT", "SCORE", "TOP FAULT", "STATUS")
-RIGHT = {0, 5}
+HEADERS = ("ID", "DATE", "MODE", "EXERCISE", "RESULT", "SCORE", "TOP FAULT", "STATUS", "PAIN/EFFORT")
+RIGHT = {0, 5, 8}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,13 +29,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_history)
 
 
-def history_cells(row: HistoryRow) -> list[str]:
+def history_cells(row: HistoryRow, note: Note | None = None) -> list[str]:
+    """One line; PAIN/EFFORT is the session's note (``coach note``), 0-10 each."""
     s, st = row.session, row.set
     date = local_time(s.started_unix)
+    felt = note.short() if note is not None else "-"
     if st is None:
-        return [str(s.id), date, s.mode, "-", "-", "-", "-", s.status]
+        return [str(s.id), date, s.mode, "-", "-", "-", "-", s.status, felt]
     score = "-" if st.score is None else f"{st.score:.0f}"
-    return [str(s.id), date, s.mode, st.exercise, st.result_text(), score, st.top_fault or "-", s.status]
+    top = fault_label(st.top_fault) if st.top_fault else "-"
+    side = f" ({st.side})" if st.side else ""
+    return [str(s.id), date, s.mode, st.exercise + side, st.result_text(), score, top, s.status, felt]
 
 
 def format_table(rows: list[list[str]], headers: tuple[str, ...] = HEADERS, right: set[int] | None = None) -> str:
@@ -58,8 +64,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         return 0
     with store, reading(str(store.path)):
         rows = history(store.conn, exercise=exercise, since_unix=since, limit=args.limit)
+        notes = notes_for(store.conn, sorted({r.session.id for r in rows}))
     if not rows:
         print("no sessions match" if (exercise or since) else f"no sessions recorded yet (database: {store.path})")
         return 0
-    print(format_table([history_cells(r) for r in rows]))
+    print(format_table([history_cells(r, notes.get(r.session.id)) for r in rows]))
     return 0

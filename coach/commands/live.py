@@ -119,6 +119,8 @@ def cmd_live(args: argparse.Namespace) -> int:
             recorder = VideoFileWriter(args.video_out, fps=source.fps)
             stack.callback(recorder.close)
 
+        saved: list[Sink] = []
+
         def make_sinks() -> list[Sink]:
             sinks: list[Sink] = []
             if args.jsonl:
@@ -126,6 +128,7 @@ def cmd_live(args: argparse.Namespace) -> int:
             store = session_sink(args, exercise=exercise, source=source_name, target=planned.target, mode="live")
             if store is not None:
                 sinks.append(store)
+                saved.append(store)
             return sinks
 
         config = LiveConfig(
@@ -139,11 +142,15 @@ def cmd_live(args: argparse.Namespace) -> int:
         if not args.quiet:
             info(f"coach live: {exercise} from {source_name}; {HELP}")
         result = loop.run()
-    _report(args, result)
+    session_id = getattr(saved[0], "session_id", None) if saved and result.summary is not None else None
+    _report(args, result, session_id)
+    from coach.commands.note import note_after_live
+
+    note_after_live(args, session_id)
     return 0
 
 
-def _report(args: argparse.Namespace, result: LiveResult) -> None:
+def _report(args: argparse.Namespace, result: LiveResult, session_id: int | None = None) -> None:
     if args.summary_json and result.summary is not None:
         obj = result.summary.to_json()
         obj["live"] = {
@@ -157,7 +164,9 @@ def _report(args: argparse.Namespace, result: LiveResult) -> None:
         print("the set never started: nobody got into position "
               "(whole body visible, side-on); nothing was saved")
     else:
-        print(format_summary(result.summary))
+        from coach.commands._advice import summary_advice
+
+        print(format_summary(result.summary, advice=summary_advice(args, [result.summary], session_id)))
     if args.video_out is not None and not args.quiet:
         print(f"annotated video: {args.video_out}")
     if not args.quiet:

@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_exercise_filter(p)
     p.add_argument("--out", "-o", type=Path, default=Path("coach-report.html"), metavar="FILE",
                    help="HTML file to write (default: coach-report.html)")
+    p.add_argument("--share", action="store_true",
+                   help="a copy to share (with a physiotherapist, say): leaves out note texts, file and "
+                        "database names")
     add_db_arg(p)
     p.set_defaults(func=cmd_report)
 
@@ -64,6 +67,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         steps = len(ids) + min(len(ids), MAX_DETAILED)
         with Progress(steps, label="report", unit="steps", plain_interval_s=2.0) as bar:
             path = write_report(store, args.out, ids, trend_session_ids=trend, selection=selection,
-                                on_step=lambda _what: bar.update())
+                                on_step=lambda _what: bar.update(), share=args.share)
     print(f"wrote {path} ({len(ids)} session(s), {time.perf_counter() - t0:.1f} s)")
     return 0

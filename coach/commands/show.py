@@ -11,6 +11,7 @@ from coach.commands._store_args import add_db_arg, require_review_store
 from coach.commands.history import format_table
 from coach.registry import fault_label
 from coach.store.dates import local_time
+from coach.store.notes import Note, get_note
 from coach.store.queries import reading, resolve_session, session_detail
 from coach.store.results import recent_results
 from coach.store.rows import FaultRow, SessionDetail, SetDetail
@@ -35,16 +36,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         detail = session_detail(store.conn, sid)
         current = [r for r in recent_results(store.conn, sessions=1, before_session=sid + 1) if r.session_id == sid]
         previous = recent_results(store.conn, before_session=sid, sessions=20)
-    print(format_session(detail, advice=what_next(current, previous) if current else []))
+        note = get_note(store.conn, sid)
+    print(format_session(detail, advice=what_next(current, previous) if current else [], note=note))
     return 0
 
 
-def format_session(sd: SessionDetail, advice: list[str] | None = None) -> str:
+def format_session(sd: SessionDetail, advice: list[str] | None = None, note: Note | None = None) -> str:
     s = sd.session
     lines = [
         f"Session {s.id}  {local_time(s.started_unix, with_seconds=True)}  {s.mode}  [{s.status}]",
         f"  source: {s.source}",
     ]
+    if note is not None and not note.empty:
+        lines.append(f"  how it felt: {note.sentence()}")
     if advice:
         lines.append("")
         lines.append("What to work on next:")

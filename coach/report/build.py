@@ -5,8 +5,8 @@ detail (two plots side by side per set) and, last, how scores are computed."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from coach import __version__
 from coach.advice import top_fault, what_next
@@ -17,6 +17,7 @@ from coach.report.sets import key_metric, score_text, set_section, table_measure
 from coach.report.snapshot import snapshot
 from coach.store.dates import local_time
 from coach.store.db import Store
+from coach.store.notes import Note, notes_for
 from coach.store.queries import reading, score_trend, session_detail
 from coach.store.results import SetResult, recent_results
 from coach.store.rows import SessionDetail
@@ -39,10 +40,15 @@ class ReportData:
     """The sets of the newest session in the selection."""
     previous: tuple[SetResult, ...] = ()
     """Complete sets before it, oldest first (for advice and progression)."""
+    notes: Mapping[int, Note] = field(default_factory=dict)
+    """Session id -> how it felt (``coach note``)."""
+    share: bool = False
+    """A report to share (``--share``): no note texts, no file or database
+    names, no host."""
 
 
 def load(store: Store, session_ids: Sequence[int], trend_session_ids: Sequence[int] | None,
-         selection: str, on_step: OnStep | None = None) -> ReportData:
+         selection: str, on_step: OnStep | None = None, share: bool = False) -> ReportData:
     details: list[SessionDetail] = []
     with reading(str(store.path)):
         for sid in session_ids:
@@ -58,25 +64,29 @@ def load(store: Store, session_ids: Sequence[int], trend_session_ids: Sequence[i
             current = [r for r in recent_results(store.conn, sessions=1, before_session=newest.id + 1)
                        if r.session_id == newest.id]
             previous = recent_results(store.conn, before_session=newest.id, sessions=20)
+        notes = notes_for(store.conn, list(session_ids))
     return ReportData(tuple(details), None if trend_session_ids is None else tuple(trend_session_ids), selection,
-                      str(store.path), tuple(current), tuple(previous))
+                      str(store.path), tuple(current), tuple(previous), notes, share)
 
 
 def render(store: Store, data: ReportData, on_step: OnStep | None = None) -> str:
     parts: list[str] = []
     generated = local_time(time.time())
+    where = (" &middot; shared copy: notes and names left out" if data.share
+             else f" &middot; database {h.esc(data.db_label)}")
     parts.append(
         '<header class="page"><h1>Coach report</h1>'
         f'<div class="meta">{h.esc(data.selection)} &middot; generated {h.esc(generated)} '
-        f'by coach {h.esc(__version__)} &middot; database {h.esc(data.db_label)}</div></header>'
+        f'by coach {h.esc(__version__)}{where}</div></header>'
     )
     if not data.sessions:
         parts.append("<p>No sessions match this selection. Record one with <code>coach live</code>, "
                      "<code>coach analyze</code> or <code>coach demo</code>.</p>")
         return h.page("Coach report", "".join(parts))
     parts.append(_summary(data))
-    parts.append(_overview(data.sessions))
+    parts.append(_overview(data.sessions, data.notes))
     parts.append(_trend(store, data))
+    parts.append(_felt(data))
     parts.append(_faults(data.sessions))
     detailed = data.sessions[-MAX_DETAILED:]
     parts.append('<h2 class="break">Sessions in detail</h2>')
@@ -84,7 +94,7 @@ def render(store: Store, data: ReportData, on_step: OnStep | None = None) -> str
         parts.append(f'<p class="explain">The {len(detailed)} most recent of {len(data.sessions)} sessions '
                      "are shown in detail; <code>coach report SESSION</code> shows any other.</p>")
     for sd in reversed(detailed):
-        parts.append(_session_section(store, sd))
+        parts.append(_session_section(store, sd, data))
         if on_step is not None:
             on_step(f"plots of session {sd.session.id}")
     parts.append(_formulas(data.sessions))
@@ -124,7 +134,7 @@ def _summary(data: ReportData) -> str:
             + h.cards(cards[:7]) + "</section>")
 
 
-def _overview(sessions: Sequence[SessionDetail]) -> str:
+def _overview(sessions: Sequence[SessionDetail], notes: Mapping[int, Note]) -> str:
     rows = []
     for sd in reversed(sessions):
         s = sd.session
@@ -133,9 +143,10 @@ def _overview(sessions: Sequence[SessionDetail]) -> str:
             side = f" ({st.side})" if st.side else ""
             rows.append([str(s.id), local_time(s.started_unix), st.exercise.replace("_", " ") + side,
                          st.result_text(), score_text(st.score),
-                         fault_label(st.top_fault) if st.top_fault else "-", h.badge(s.status), s.mode])
-    table = h.table(["Session", "Date", "Exercise", "Result", "Score", "Top fault", "Status", "Mode"], rows,
-                    numeric=(0, 4), raw=(6,))
+                         fault_label(st.top_fault) if st.top_fault else "-", h.badge(s.status), s.mode,
+                         notes[s.id].short() if s.id in notes else "-"])
+    table = h.table(["Session", "Date", "Exercise", "Result", "Score", "Top fault", "Status", "Mode",
+                     "Pain/effort"], rows, numeric=(0, 4, 8), raw=(6,))
     return ("<h2>Sessions</h2><p class=\"explain\">Newest first, one row per set. The result is the good-form "
             "hold time or the completed reps or lifts, against the target. Interrupted sessions stopped "
             "without saving a summary, so they have no score.</p>" + table)
@@ -194,12 +205,37 @@ def _faults(sessions: Sequence[SessionDetail]) -> str:
                        "Fault episodes per exercise and fault."))
 
 
-def _session_section(store: Store, sd: SessionDetail) -> str:
+def _felt(data: ReportData) -> str:
+    """Pain and effort (``coach note``) against the score, per session."""
+    points: list[plots.FeltPoint] = []
+    for sd in data.sessions:
+        note = data.notes.get(sd.session.id)
+        if note is None or (note.pain is None and note.effort is None):
+            continue
+        scores = [d.set.score for d in sd.sets if d.set.score is not None]
+        points.append(plots.FeltPoint(sd.session.id, sd.session.started_unix,
+                                      sum(scores) / len(scores) if scores else None, note.pain, note.effort))
+    if not points:
+        return ("<h2>How it felt</h2><p class=\"explain\">No pain or effort noted for these sessions: "
+                "<code>coach note SESSION --pain 0-10 --effort 0-10</code> adds them (coach live asks at the "
+                "end).</p>")
+    return ("<h2>How it felt</h2><p class=\"explain\">The pain and effort you noted (0-10, bars) against the "
+            "session's score (the mean of its sets, line). Pain that rises with the work is worth telling "
+            "your physiotherapist.</p>"
+            + h.figure(plots.pain_vs_score(points), "pain against score",
+                       "Pain and effort (0-10) and score (0-100) per session."))
+
+
+def _session_section(store: Store, sd: SessionDetail, data: ReportData) -> str:
     s = sd.session
     exercises = ", ".join(dict.fromkeys(det.set.exercise.replace("_", " ") for det in sd.sets)) or "no set"
     out = [f'<section class="session"><h2>Session {s.id}: {h.esc(exercises)} '
            f'<span class="meta">{h.esc(local_time(s.started_unix))}</span> {h.badge(s.status)}</h2>',
-           f'<p class="meta">{h.esc(s.mode)} &middot; source {h.esc(s.source)}</p>']
+           f'<p class="meta">{h.esc(s.mode)}'
+           + ("" if data.share else f" &middot; source {h.esc(s.source)}") + "</p>"]
+    note = data.notes.get(s.id)
+    if note is not None and note.sentence(with_text=not data.share):
+        out.append(f'<p class="felt"><b>How it felt:</b> {h.esc(note.sentence(with_text=not data.share))}</p>')
     if s.status != "complete":
         out.append('<p class="explain">This session did not finish normally (the program stopped before the '
                    "end of the set). Everything saved up to its last second is shown; there is no score.</p>")

@@ -299,3 +299,60 @@ def item_measures(items: Sequence[ItemRow], measures: Sequence[ItemMeasure], nou
     else:
         _empty(axh, "")
     return _png(fig)
+
+
+@dataclass(frozen=True)
+class FeltPoint:
+    session_id: int
+    started_unix: float
+    score: float | None
+    pain: int | None
+    effort: int | None
+
+
+PAIN_COLOR = "#475569"
+EFFORT_COLOR = "#94a3b8"
+
+
+def pain_vs_score(points: Sequence[FeltPoint]) -> bytes:
+    """Per session: the score (line, 0-100, left axis) against the pain and
+    effort noted (bars, 0-10, right axis)."""
+    fig, ax = _figure(WIDE, 3.0)
+    if not points:
+        _empty(ax, "no pain or effort noted yet (coach note)")
+        return _png(fig)
+    order, ticks, labels = session_axis([(p.session_id, p.started_unix) for p in points])
+    pts = sorted(points, key=lambda p: order[p.session_id])
+    ax2 = ax.twinx()
+    for side in ("top",):
+        ax2.spines[side].set_visible(False)
+    xs = [order[p.session_id] for p in pts]
+    pains = [(x, p.pain) for x, p in zip(xs, pts, strict=True) if p.pain is not None]
+    efforts = [(x, p.effort) for x, p in zip(xs, pts, strict=True) if p.effort is not None]
+    if pains:
+        ax2.bar([x - 0.18 for x, _ in pains], [v for _, v in pains], 0.34, color=PAIN_COLOR, label="pain (0-10)")
+    if efforts:
+        ax2.bar([x + 0.18 for x, _ in efforts], [v for _, v in efforts], 0.34, color=EFFORT_COLOR,
+                label="effort (0-10)")
+    ax2.set_ylim(0, 10.5)
+    ax2.set_ylabel("pain, effort (0-10)", color=MUTED)
+    ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax2.tick_params(colors=INK, labelsize=9)
+    scored = [(x, p.score) for x, p in zip(xs, pts, strict=True) if p.score is not None]
+    if scored:
+        ax.plot([x for x, _ in scored], [s for _, s in scored], "-o", color=ACCENT, linewidth=2, markersize=6,
+                label="score (0-100)", zorder=5)
+    ax.set_zorder(ax2.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("score (0-100)")
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_xlim(-0.6, len(order) - 0.4)
+    ax.set_xlabel("session (id and date)")
+    handles = ax.get_legend_handles_labels()
+    h2 = ax2.get_legend_handles_labels()
+    ax.legend(handles[0] + h2[0], handles[1] + h2[1], frameon=False, fontsize=9, loc="upper center",
+              bbox_to_anchor=(0.5, -0.32), ncol=3)
+    ax.set_title("Pain and effort against the score", loc="left", fontsize=11, fontweight="bold")
+    return _png(fig)

@@ -13,11 +13,11 @@ from coach.store.db import Store
 
 def write_report(store: Store, out: str | Path, session_ids: Sequence[int], *,
                  trend_session_ids: Sequence[int] | None = None, selection: str = "",
-                 on_step: Callable[[str], None] | None = None) -> Path:
+                 on_step: Callable[[str], None] | None = None, share: bool = False) -> Path:
     """Render the report for ``session_ids`` and write it atomically to
     ``out``; ``on_step`` is called after each session read and each
     session drawn (a progress bar)."""
-    data = load(store, session_ids, trend_session_ids, selection, on_step=on_step)
+    data = load(store, session_ids, trend_session_ids, selection, on_step=on_step, share=share)
     text = render(store, data, on_step=on_step)
     path = Path(out)
     tmp = path.with_name(path.name + ".tmp")

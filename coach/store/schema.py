@@ -27,6 +27,9 @@ Tables (times ``*_s`` are seconds on the set's own clock, the frame ``t``):
   (``numpy.savez_compressed`` blobs, see :mod:`coach.store.trackblob`), so
   ``coach rescore`` can re-run a newer analyzer. Never any video.
 * ``score_history``: every score a set has had (``recorded``, ``rescore``).
+* ``notes`` (version 2): how a session felt, one row per session: ``pain``
+  and ``effort`` (0-10, NULL when not given), free ``text``, and when it
+  was noted (``coach note``, or the question at the end of ``coach live``).
 """
 
 from __future__ import annotations
@@ -147,7 +150,17 @@ _V1: Migration = (
     )""",
 )
 
-MIGRATIONS: list[Migration] = [_V1]
+_V2_NOTES: Migration = (
+    """CREATE TABLE notes (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        pain       INTEGER CHECK (pain BETWEEN 0 AND 10),
+        effort     INTEGER CHECK (effort BETWEEN 0 AND 10),
+        text       TEXT,
+        noted_at   TEXT    NOT NULL
+    )""",
+)
+
+MIGRATIONS: list[Migration] = [_V1, _V2_NOTES]
 """Ordered; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
 
 
