@@ -66,15 +66,17 @@ def _day(unix: float) -> str:
     return datetime.fromtimestamp(unix).strftime("%Y-%m-%d")
 
 
-def next_target(exercise: str, history: Sequence[SetResult], requested: float | None = None) -> TargetAdvice:
+def next_target(exercise: str, history: Sequence[SetResult], requested: float | None = None,
+                start: float | None = None) -> TargetAdvice:
     """The next target of ``exercise`` from its past results (oldest first;
-    other exercises are ignored). ``requested`` (``--target``) wins."""
+    other exercises are ignored). ``requested`` (``--target``) wins;
+    ``start`` is the first target (a programme's) when there is no history."""
     spec = find_spec(exercise)
     unit = spec.unit if spec is not None else None
     if requested is not None:
         return TargetAdvice(exercise, requested, unit, False, "the target you asked for")
     mine = [r for r in history if r.exercise == exercise and r.target]
-    default = spec.default_target if spec is not None else None
+    default = start if start is not None else (spec.default_target if spec is not None else None)
     if not mine:
         return TargetAdvice(exercise, default, unit, False, "the starting target")
     sessions = group_by_session(mine)

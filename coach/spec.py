@@ -154,6 +154,11 @@ class ExerciseSpec:
     angle), with ``item_chart_text`` explaining the chart."""
     item_chart_text: str = ""
     measures: tuple[MetricSpec, ...] = ()
+    sides: tuple[str, ...] = ()
+    """In a programme, each set is done once per side, in this order
+    (``("left", "right")``), with ``side_prompt`` said first."""
+    side_prompt: str = ""
+    """What to do on a side, ``{side}`` replaced (``"Pull your {side} knee in"``)."""
     max_target: float | None = None
     """The cap of the gentle target progression (:mod:`coach.progression`);
     None: twice ``default_target``."""

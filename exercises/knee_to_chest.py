@@ -239,6 +239,8 @@ SPEC = ExerciseSpec(
     # progression cap: a 30 s static stretch is as effective as 60 s
     # (Bandy, Irion & Briggler, Phys Ther 1997; ACSM: 10-30 s holds)
     max_target=30.0,
+    sides=("left", "right"),
+    side_prompt="Pull your {side} knee to your chest",
 )
 
 

@@ -44,7 +44,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Coach a set live: webcam -> pose -> form checks -> cues on screen and aloud. "
                     f"Keys: {HELP}.",
     )
-    add_exercise_arg(p)
+    add_exercise_arg(p, required=False)
+    p.add_argument("--sets", type=int, default=None, metavar="N",
+                   help="several sets in one session, each ending at its target (default 1)")
+    p.add_argument("--rest", type=float, default=None, metavar="S",
+                   help="seconds of rest between sets, counted down aloud (default 60)")
+    p.add_argument("--programme", default=None, metavar="NAME",
+                   help="a named programme of several exercises and sets (back-basics)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--camera", type=camera_index, default=None, metavar="N", help="camera index (default 0)")
     src.add_argument("--source", type=Path, default=None, metavar="VIDEO",
@@ -88,6 +94,12 @@ def _display(args: argparse.Namespace) -> Display:
 
 
 def cmd_live(args: argparse.Namespace) -> int:
+    from coach.commands._live_programme import run_live_programme, wants_programme
+
+    if wants_programme(args) or args.rest is not None:
+        return run_live_programme(args)
+    if args.exercise is None:
+        raise UsageError("give --exercise NAME (or --programme NAME)")
     # an unknown exercise or a bad option fails before any I/O
     analyzer = make_analyzer(args.exercise, args.target, exercise_options(args))
     if args.duration is not None and not args.duration > 0:

@@ -75,6 +75,9 @@ class LiveConfig:
     frame_timeout_s: float = 5.0
     max_s: float | None = None
     """Stop after this many seconds of capture time."""
+    end_at_target: bool = False
+    """End the set once its target is met (a programme's sets): the hold
+    time reaches it (``target_unit`` ``s``) or the reps do."""
 
 
 class Stage(Enum):
@@ -165,6 +168,8 @@ class LiveLoop:
         self.muted = pipeline.policy.muted
         self.paused = False
         self.quit = False
+        self.done = False
+        """The set met its target (with ``end_at_target``)."""
         self._offset: float | None = 0.0  # analysis time = capture time - offset
         self._resume = False
         self._last_t = 0.0
@@ -192,7 +197,7 @@ class LiveLoop:
         error: BaseException | None = None
         capture.start()
         try:
-            while not self.quit:
+            while not self.quit and not self.done:
                 item = capture.get(timeout=0.05)
                 if item is None:
                     if capture.finished:
@@ -298,6 +303,10 @@ class LiveLoop:
         for sink in self.sinks:
             sink.on_sample(sample)
         v = sample.verdict
+        target = self.config.target
+        if self.config.end_at_target and target:
+            reached = v.hold_s if self.config.target_unit == "s" else float(v.reps)
+            self.done = reached >= target - 1e-9
         cue = sample.cue
         if cue is not None:
             self._cue = (cue.text, cue.kind, v.t + self.config.cue_hold_s)
