@@ -60,7 +60,7 @@ def test_history_and_show_after_two_analyses(run_coach: RunCoach, tracks: dict[s
         assert "complete" in line and "analyze" in line and "plank" in line
         assert f"{summary['score']:.0f}" in line.split()  # the analyzer's own score
         assert f"{summary['hold_s']:.1f} s hold / 30 s" in line
-    assert "hips_sagging" in lines[2] and lines[1].split()[-2] == "-"
+    assert "hips sagging" in lines[2] and lines[1].split()[-3] == "-"  # top fault label; last: PAIN/EFFORT
     db = sqlite3.connect(tmp_path / "coach.db")
     stored = [r[0] for r in db.execute("SELECT score FROM sets ORDER BY id")]
     assert stored == pytest.approx([first["score"], second["score"]], abs=0.05)  # JSON rounds to 0.1

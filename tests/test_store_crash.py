@@ -139,4 +139,4 @@ def test_sigkill_mid_set_loses_at_most_the_last_second(
     conn.close()
     assert status == "interrupted" and ended is not None
     shown = run_coach("show", "last", env={"COACH_DB": str(db)})
-    assert shown.returncode == 0 and "[interrupted]" in shown.stdout and "hips_sagging" in shown.stdout
+    assert shown.returncode == 0 and "[interrupted]" in shown.stdout and "hips sagging" in shown.stdout

@@ -67,7 +67,7 @@ def format_set(det: SetDetail) -> list[str]:
     st = det.set
     side = f" ({st.side} side)" if st.side else ""
     score = "no score" if st.score is None else f"score {st.score:.0f}/100"
-    out = [f"Set {st.set_index}: {st.exercise.replace('_', ' ')}{side}  {st.result_text()}  {score}  "
+    out = [f"Set {st.set_index}: {st.exercise}{side}  {st.result_text()}  {score}  "
            f"duration {format_value(st.duration_s, 's')}"]
     if st.best_hold_s and st.kind == "hold":
         out.append(f"  longest good-form hold: {format_value(st.best_hold_s, 's')}")
