@@ -110,7 +110,9 @@ def test_corrupted_tracks_never_break_an_analyzer(exercise: str, ops: list[tuple
         last_reps, last_hold = v.reps, v.hold_s
     s = analyzer.summary()
     assert 0.0 <= s.score <= 100.0
-    assert s.reps == last_reps
+    # the summary also counts a hold still in progress when the set ends (it ends with the set)
+    assert last_reps <= s.reps <= last_reps + 1
+    assert s.reps == len(s.items)
 
 
 @settings(max_examples=40, deadline=None)
