@@ -257,7 +257,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         else:
             self._med_seg_trunk.clear()
         meas.seg_knee_s = self._med_knee.push(t, meas.seg_knee)
-        meas.height_s = self._med_height.push(t, meas.height_w)
+        meas.height_s = self._med_height.push(t, meas.height_img)
         self._height_ref = self._height_max.push(t, meas.height_s)
 
     def _feet_still(self, meas: _Measures, t: float) -> tuple[bool, bool]:

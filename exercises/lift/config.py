@@ -255,15 +255,15 @@ class LiftConfig:
     Above ``at_load_off``, so "upright" and "at the load" are exclusive."""
     upright_height_frac: float = 0.92
     """Views that do not show flexion (2D front or oblique: the trunk bends
-    toward the camera): upright when the shoulders are at least 92 % of the
-    highest they have been (shoulder height over the ankles, in hip widths:
-    the hip width does not change when the body bends forward, and a level
-    camera shows heights truly in any view). Standing is the highest a body
-    gets; 8 % lower is ~0.06 statures, a trunk bent ~35 deg or knees bent
-    ~40 deg. The reference is the running maximum of the median-filtered
-    value over ``height_window_s``: it needs no standing phase to be learned
-    first (a recording that starts at the load finds it as the lifter comes
-    up; the first lift then ends a little early, still counted once)."""
+    toward the camera): upright when the shoulders are at least 92 % as high
+    above the floor line as they have been at their highest (a level camera
+    shows heights truly in any view, and the camera and the feet stay put
+    during a lift). Standing is the highest a body gets; 8 % lower is ~0.06
+    statures, a trunk bent ~35 deg or knees bent ~40 deg. The reference is
+    the running maximum of the median-filtered height over
+    ``height_window_s``: it needs no standing phase to be learned first (a
+    recording that starts at the load finds it as the lifter comes up; the
+    first lift then ends a little early, still counted once)."""
     bend_height_frac: float = 0.88
     """... and bent (a descent starts) below 88 % of it (hysteresis)."""
     height_window_s: float = 20.0

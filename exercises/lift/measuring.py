@@ -179,7 +179,6 @@ class LiftMeasuring:
         if not use_world:
             if math.isfinite(floor_y):
                 out.floor_2d = floor_y
-                self._floor_seen = floor_y
             else:
                 floor_y = self._floor_seen
             if self._view == VIEW_SIDE and math.isfinite(self._base.floor_2d):
@@ -232,7 +231,7 @@ class LiftMeasuring:
                          knees: list[Landmark], ankles: list[Landmark]) -> None:
         """The body-relative segmentation signals, from the image (a level,
         static camera: image y is vertical): the wrists against the knees,
-        and the shoulders' height over the ankles in hip widths.
+        and the shoulders' height over the floor line (in image heights).
 
         The knees as seen in this frame; when they are hidden (by the load),
         as last seen in this lift, or within ``knee_memory_s`` outside a lift
@@ -248,10 +247,13 @@ class LiftMeasuring:
         scale = out.scale_img
         if geo.finite(knee_y, scale) and scale > 1e-9:
             out.hands_below = (hand_y - knee_y) / scale
-        if ankles and out.hips_seen and math.isfinite(out.width_2d) and out.width_2d > 1e-9:
-            floor = max(P[lm][1] for lm in ankles)
-            shoulder_y = (P[_L.LEFT_SHOULDER][1] + P[_L.RIGHT_SHOULDER][1]) / 2.0
-            out.height_w = (floor - shoulder_y) / out.width_2d
+        th = self.config.min_visibility
+        shoulders = [P[lm][1] for lm in (_L.LEFT_SHOULDER, _L.RIGHT_SHOULDER) if f.seen(lm, th)]
+        if ankles:
+            self._floor_seen = max(P[lm][1] for lm in ankles)
+        floor = self._floor_seen
+        if shoulders and math.isfinite(floor):
+            out.height_img = floor - sum(shoulders) / len(shoulders)
 
     def _segmentation_angles(self, out: _Measures, f: _Frame, flexion_ok: bool, shoulder: geo.PointND,
                              hip: geo.PointND, side: Side) -> None:

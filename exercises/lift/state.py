@@ -85,7 +85,7 @@ class _Measures:
     floor_2d: float = math.nan  # image y of the lower ankle
     knee_y: float = math.nan  # image y of the knees (seen, or remembered)
     hands_below: float = math.nan  # wrists below the knees, statures (image)
-    height_w: float = math.nan  # shoulders over the ankles in 2D hip widths (views without flexion)
+    height_img: float = math.nan  # shoulders over the floor line, image heights (views without flexion)
     below_s: float = math.nan  # median-filtered hands_below (segmentation)
     seg_trunk: float = math.nan  # trunk flexion for segmentation (2D image angle in an oblique 2D view)
     seg_knee: float = math.nan  # the straighter knee's flexion for segmentation (likewise)
