@@ -412,3 +412,67 @@ def test_analyzer_alone_never_braces_over_a_fault_or_outside_a_lift() -> None:
             assert v.phase in (DESCENDING, BOTTOM) and not v.faults
         elif v.cue is not None and v.faults:
             assert v.cue == SPEC.cue(v.faults[0])
+
+
+# -- calibrated on real bodies ----------------------------------------------------------------------
+
+
+def real_side_squat_bottoms() -> tuple[np.ndarray, np.ndarray]:
+    """(trunk from vertical, knee flexion) of the side-view rows of the real
+    squat-bottom samples (pck_squat, mlkit_squats_down), near side, true
+    aspect."""
+    import json
+
+    from coach import geometry as geo
+    from coach.landmarks import sided
+
+    trunk, knee = [], []
+    for name in ("pck_squat", "mlkit_squats_down"):
+        meta = json.loads((REAL / f"{name}.json").read_text())
+        rows = read_pose_track(REAL / f"{name}.csv")
+        for f, view, side in zip(rows, meta["row_view"], meta["row_near_side"], strict=True):
+            if view != "side":
+                continue
+            P = np.array(f.xy)
+            P[:, 0] *= f.aspect
+            sh, hp, kn, an = (P[sided(side, j)].tolist() for j in ("shoulder", "hip", "knee", "ankle"))
+            if all(geo.point_ok(p) for p in (sh, hp, kn, an)):
+                trunk.append(geo.inclination_deg(hp, sh))
+                knee.append(geo.flexion_deg(hp, kn, an))
+    return np.array(trunk), np.array(knee)
+
+
+def test_real_squat_bottoms_are_not_rounded_backs() -> None:
+    """176 real side-view squat bottoms (trunk up to 63 deg, knees ~83-145):
+    trunk inclination alone flagged 8 of them; with the knee allowance none
+    comes within 5 deg of the back_rounded limit."""
+    c = LiftConfig()
+    trunk, knee = real_side_squat_bottoms()
+    assert len(trunk) >= 150
+    assert (trunk >= c.trunk_flexion_max_deg).sum() >= 5  # what the old rule called a rounded back
+    excess = [m.unexplained_trunk_flexion(t, k, c.allowance_knee_start_deg, c.allowance_knee_full_deg,
+                                          c.squat_trunk_allowance_deg) for t, k in zip(trunk, knee, strict=True)]
+    assert max(excess) <= c.trunk_flexion_max_deg - 5.0
+
+
+def test_synthetic_squat_lifts_look_like_real_squat_bottoms() -> None:
+    """The synthetic good (squat) lift's bottom lies inside the real
+    side-view squat bottoms' 10-90 % range of trunk and knee angles."""
+    trunk, knee = real_side_squat_bottoms()
+    t_lo, t_hi = np.percentile(trunk, [10, 90])
+    k_lo, k_hi = np.percentile(knee, [10, 90])
+    for seed in range(4):
+        for lt in lift_sequence(("squat",), seed=seed).truth.lifts:
+            assert t_lo <= lt.trunk_flexion_deg <= t_hi, (seed, lt.trunk_flexion_deg, t_lo, t_hi)
+            assert k_lo <= lt.knee_flexion_deg <= k_hi, (seed, lt.knee_flexion_deg, k_lo, k_hi)
+
+
+def test_real_deadlift_scores_are_predictable() -> None:
+    """On the real deadlift: each lift scores 100 minus its faults'
+    penalties, the set the mean; a clean lift would score 100."""
+    c = LiftConfig()
+    s = Run(read_pose_track(REAL / "ypt_commons_deadlift_rear.csv")).summary
+    for it in s.items:
+        assert it.score == max(0.0, 100.0 - sum(c.penalty(code) for code in it.faults))
+        assert it.good == (it.score == 100.0)
+    assert s.score == pytest.approx(sum(it.score for it in s.items) / len(s.items))

@@ -228,12 +228,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             reps=self._count,
             hold_s=0.0,
             score=score,
-            score_formula=(
-                "mean over lifts of the per-lift score; per-lift score = 100 - penalties of the faults "
-                f"reported during that lift (back_rounded {c.penalty_back_rounded:g}, knees_straight "
-                f"{c.penalty_knees_straight:g}, twisting {c.penalty_twisting:g}, load_far "
-                f"{c.penalty_load_far:g}), floored at 0; 0 when no lift was completed"
-            ),
+            score_formula=c.score_formula,
             duration_s=duration,
             target=self.target,
             target_unit="lifts",

@@ -484,6 +484,17 @@ class LiftConfig:
         shank chain as a fraction of stature (0.779)."""
         return self.shoulder_height_frac - self.ankle_height_frac
 
+    @property
+    def score_formula(self) -> str:
+        """The set's score in words (``SetSummary.score_formula``)."""
+        return (
+            "mean over lifts of the per-lift score; per-lift score = 100 - penalties of the faults "
+            f"reported during that lift, each once however long it lasted (back_rounded "
+            f"{self.penalty_back_rounded:g}, knees_straight {self.penalty_knees_straight:g}, twisting "
+            f"{self.penalty_twisting:g}, load_far {self.penalty_load_far:g}), floored at 0: a lift with no "
+            "fault (called clean) scores 100, and a fault can only lower it; 0 when no lift was completed"
+        )
+
     def penalty(self, code: str) -> float:
         return {
             BACK_ROUNDED: self.penalty_back_rounded,
