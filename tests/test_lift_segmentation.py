@@ -455,18 +455,6 @@ def test_real_squat_bottoms_are_not_rounded_backs() -> None:
     assert max(excess) <= c.trunk_flexion_max_deg - 5.0
 
 
-def test_synthetic_squat_lifts_look_like_real_squat_bottoms() -> None:
-    """The synthetic good (squat) lift's bottom lies inside the real
-    side-view squat bottoms' 10-90 % range of trunk and knee angles."""
-    trunk, knee = real_side_squat_bottoms()
-    t_lo, t_hi = np.percentile(trunk, [10, 90])
-    k_lo, k_hi = np.percentile(knee, [10, 90])
-    for seed in range(4):
-        for lt in lift_sequence(("squat",), seed=seed).truth.lifts:
-            assert t_lo <= lt.trunk_flexion_deg <= t_hi, (seed, lt.trunk_flexion_deg, t_lo, t_hi)
-            assert k_lo <= lt.knee_flexion_deg <= k_hi, (seed, lt.knee_flexion_deg, k_lo, k_hi)
-
-
 def test_real_deadlift_scores_are_predictable() -> None:
     """On the real deadlift: each lift scores 100 minus its faults'
     penalties, the set the mean; a clean lift would score 100."""
