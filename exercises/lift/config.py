@@ -123,7 +123,8 @@ class LiftConfig:
     min_visibility: float = 0.5
     """A landmark below this MediaPipe visibility is a guess (docs/measured.md: the
     far hip/knee in a side view read 0.05-0.35). Key landmarks (near-side
-    shoulder, hip, knee, ankle and one wrist) must reach it, else
+    shoulder and hip, one wrist, and the near-side knee and ankle unless the
+    load hides them, see ``knee_memory_s``) must reach it, else
     ``not_visible``."""
     lost_reset_s: float = 1.0
     """Out of view longer than this during a lift: the lift is dropped, since
