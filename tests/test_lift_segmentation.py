@@ -192,6 +192,22 @@ def test_real_deadlift_counts_both_lifts() -> None:
     assert 3.0 < b.start < 4.0 and 5.6 < b.end < 6.2  # labelled 3.2-5.93 s
 
 
+def test_real_deadlift_at_any_rate_with_drops_and_from_the_bar() -> None:
+    """The real deadlift decimated to 15 and 10 fps, with 20-50 % of its
+    frames dropped, or cut to start at the bar: still its two lifts."""
+    frames = list(read_pose_track(REAL / "ypt_commons_deadlift_rear.csv"))
+    full = Run(frames)
+    for step in (2, 3):
+        assert Run(frames[::step]).types == full.types
+    rng = np.random.default_rng(0)
+    for drop in (0.2, 0.35, 0.5):
+        keep = rng.random(len(frames)) >= drop
+        assert Run(f for f, k in zip(frames, keep, strict=True) if k).types == full.types
+    at_bar = next(i for i, f in enumerate(frames) if f.t >= 1.2)  # the first bottom (labelled)
+    run = Run(f.replace(t=f.t - frames[at_bar].t) for f in frames[at_bar:])
+    assert run.summary.reps == 2
+
+
 # -- legs hidden by the load --------------------------------------------------------------------
 
 
