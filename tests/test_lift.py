@@ -531,9 +531,17 @@ def test_teleport_glitches_do_not_count() -> None:
 
 def test_huge_gap_drops_lift_in_progress_and_time_going_back() -> None:
     frames = frames_of(lift_track([SQUAT]), yaw=90.0, noise=0.002)
-    shifted = [f.replace(t=f.t + (100.0 if i >= 70 else 0.0)) for i, f in enumerate(frames)]
+    # a gap in the ascent, the hands already off the load: the lift in progress
+    # is dropped, and the rest of the rise after the gap is no lift
+    shifted = [f.replace(t=f.t + (100.0 if i >= 112 else 0.0)) for i, f in enumerate(frames)]
     a, vs = run(shifted)
     assert a.summary().reps == 0
+    # a gap at the bottom: the lift before it is dropped too, but after the gap
+    # the analysis starts afresh with the hands at the load, and a lift from
+    # there to standing counts like a recording that starts at the load (issue 15)
+    shifted = [f.replace(t=f.t + (100.0 if i >= 80 else 0.0)) for i, f in enumerate(frames)]
+    a, vs = run(shifted)
+    assert a.summary().reps == 1 and a.summary().items[0].start >= 100.0
     a, vs = run([*frames, frames[0], *frames[1:]])  # time jumps back: a second session in the stream
     assert [v.reps for v in vs] == sorted(v.reps for v in vs)
 

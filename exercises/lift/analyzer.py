@@ -39,7 +39,17 @@ from exercises.lift.config import (
     LiftConfig,
 )
 from exercises.lift.measuring import LiftMeasuring
-from exercises.lift.state import _L, _Baselines, _Frame, _LiftTrack, _Measures, _quantile, _side_score
+from exercises.lift.state import (
+    _L,
+    _Baselines,
+    _Frame,
+    _LiftTrack,
+    _Measures,
+    _quantile,
+    _side_score,
+    _SlidingMax,
+    _TimedMedian,
+)
 
 
 @register(SPEC)
@@ -89,33 +99,44 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         self._last_visible_t: float | None = None
         self._anchor: tuple[float, float] | None = None
         self._jump_run: list[tuple[float, float]] = []
+        self._jump_t0 = 0.0
         self._carry_until = -math.inf
         self._world_frames = 0
         self._rest_t: float | None = None
         self._aspect = AspectEstimator(self.config.aspect)
         self._x_scale = 1.0
         self._aspect_given = False  # some frame carried the recording's own aspect
+        self._dt = 0.0
         self._clear_filters()
 
     def _clear_filters(self) -> None:
-        n = max(1, self.config.median_frames)
-        self._hist_hand: deque[float] = deque(maxlen=n)
-        self._hist_shoulder: deque[float] = deque(maxlen=n)
-        self._hist_trunk: deque[float] = deque(maxlen=n)
+        c = self.config
+        self._med_below = _TimedMedian(c.median_window_s)
+        self._med_trunk = _TimedMedian(c.median_window_s)
+        self._med_seg_trunk = _TimedMedian(c.median_window_s)
+        self._med_knee = _TimedMedian(c.median_window_s)
+        self._med_height = _TimedMedian(c.median_window_s)
+        self._height_max = _SlidingMax(c.height_window_s)
+        self._height_ref = math.nan  # the highest recent shoulder height (views without flexion)
+        self._at_load = False  # hands at the load (hysteresis state)
+        self._knee_seen: tuple[float, float] | None = None  # (t, image y) of the knees last seen
+        self._floor_seen = math.nan  # image y of the floor (lower ankle) last seen
+        self._legs_seen_t: float | None = None  # when the judged side's knee and ankle were last seen
         self._hist_feet: deque[tuple[float, float, float, float]] = deque()
         self._scale_s = math.nan  # smoothed 2D stature while standing
         self._width_scale = math.nan  # smoothed hip-width stature estimate (front view)
-        self._lift_scale = math.nan  # 2D stature frozen for the lift in progress
-        self._rest_scale = math.nan  # 2D stature at the last rest (upright, hands down)
+        self._lift_scale = math.nan  # 2D stature for the lift in progress
+        self._rest_scale = math.nan  # 2D stature at the last rest (upright, feet still)
         self._was_still = False  # the feet were still on the previous judged frame
 
     def _on_frame(self, frame: PoseFrame, t: float, dt: float) -> FrameVerdict:
         c = self.config
+        self._dt = min(max(dt, 0.0), c.max_frame_gap_s)
 
         f = _Frame.of(frame)
         side = self._choose_side(f)
-        if not self._key_visible(f, side):
-            if not self._key_visible(f, other_side(side)):
+        if not self._key_visible(f, side, t):
+            if not self._key_visible(f, other_side(side), t):
                 return self._not_visible(t, side)
             # one leg or arm hidden, the other side fully seen (a front view):
             # measure from that side for this frame
@@ -125,28 +146,33 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             self._aspect_given = True
         if c.guess_aspect and frame.aspect == 1.0:
             self._guess_aspect(f, side)
-        meas = self._measure(f, side)
-        if not math.isfinite(meas.scale) or meas.scale <= 0 or not geo.finite(meas.hand_h, meas.shoulder_h):
+        meas = self._measure(f, side, t)
+        if not math.isfinite(meas.scale) or meas.scale <= 0 or not math.isfinite(meas.hands_below):
             return self._not_visible(t, side)
         if self._is_jump(meas, t):
             return self._unjudged(t, side, ("tracking_jump",))
+        if meas.legs_seen:
+            self._legs_seen_t = t
 
-        self._filter(meas)
-        meas.still = self._feet_still(meas, t)
+        self._filter(meas, t)
+        meas.still, meas.moving = self._feet_still(meas, t)
         self._was_still = meas.still
         self._clock.mark_seen()
         self._last_visible_t = t
         self._nv.update(t, ())
         if meas.world_ok:
             self._world_frames += 1
-        self._update_view(meas, t)
-        brace = self._step_phase(meas, t)
+        upright = self._upright(meas)
+        self._update_view(meas, upright is True)
+        brace = self._step_phase(meas, t, upright)
         raw = self._raw_faults(meas, t)
         faults = self._faults.update(t, raw)
         if self._track is not None:
             self._track.faults.update(faults)
         self._view_counts[self._view] = self._view_counts.get(self._view, 0) + 1
 
+        # a fault's cue while it is reported; "Brace your core" only on the
+        # frame a lift from standing at rest begins, and never over a fault
         cue: str | None = SPEC.cue(faults[0]) if faults else (BRACE_CUE if brace else None)
         return FrameVerdict(
             t=t,
@@ -202,12 +228,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             reps=self._count,
             hold_s=0.0,
             score=score,
-            score_formula=(
-                "mean over lifts of the per-lift score; per-lift score = 100 - penalties of the faults "
-                f"reported during that lift (back_rounded {c.penalty_back_rounded:g}, knees_straight "
-                f"{c.penalty_knees_straight:g}, twisting {c.penalty_twisting:g}, load_far "
-                f"{c.penalty_load_far:g}), floored at 0; 0 when no lift was completed"
-            ),
+            score_formula=c.score_formula,
             duration_s=duration,
             target=self.target,
             target_unit="lifts",
@@ -217,39 +238,46 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             extra=extra,
         )
 
-    def _filter(self, meas: _Measures) -> None:
-        """Median of the last few judged frames for the segmentation signals."""
-        for hist, value, name in (
-            (self._hist_hand, meas.hand_h, "hand_s"),
-            (self._hist_shoulder, meas.shoulder_h, "shoulder_s"),
-            (self._hist_trunk, meas.trunk, "trunk_s"),
-        ):
-            if math.isfinite(value):
-                hist.append(value)
-            elif name == "trunk_s":
-                hist.clear()  # the view no longer shows flexion
-            vals = sorted(hist)
-            setattr(meas, name, vals[len(vals) // 2] if vals else math.nan)
+    def _filter(self, meas: _Measures, t: float) -> None:
+        """Median over the last ``median_window_s`` of the segmentation
+        signals; the running maximum of the shoulder height (views without
+        flexion)."""
+        meas.below_s = self._med_below.push(t, meas.hands_below)
+        if math.isfinite(meas.trunk):
+            meas.trunk_s = self._med_trunk.push(t, meas.trunk)
+        else:
+            self._med_trunk.clear()  # the view no longer shows flexion
+        if math.isfinite(meas.seg_trunk):
+            meas.seg_trunk_s = self._med_seg_trunk.push(t, meas.seg_trunk)
+        else:
+            self._med_seg_trunk.clear()
+        meas.seg_knee_s = self._med_knee.push(t, meas.seg_knee)
+        meas.height_s = self._med_height.push(t, meas.height_img)
+        self._height_ref = self._height_max.push(t, meas.height_s)
 
-    def _feet_still(self, meas: _Measures, t: float) -> bool:
-        """Feet planted and body size steady over the last ``still_window_s``."""
+    def _feet_still(self, meas: _Measures, t: float) -> tuple[bool, bool]:
+        """(still, moving): the feet planted and the body size steady over
+        the last ``still_window_s``; the feet seen moving (the size alone is
+        not movement: bending foreshortens the segment chain in an oblique
+        view). Neither while the window is not yet filled or the feet are
+        hidden."""
         c = self.config
         x, y = meas.feet_2d
         scale = meas.scale_img
         hist = self._hist_feet
         if not geo.finite(x, y, scale) or scale <= 0:
             hist.clear()
-            return False
+            return False, False
         while hist and (t - hist[0][0] > c.still_window_s or t < hist[0][0]):
             hist.popleft()
         hist.append((t, x, y, scale))
         if t - hist[0][0] < 0.8 * c.still_window_s:
-            return False  # not enough history yet
+            return False, False  # not enough history yet
         limit = c.feet_still_max * scale
+        planted = all(math.hypot(h[1] - x, h[2] - y) <= limit for h in hist)
         sizes = [h[3] for h in hist]
-        if max(sizes) > (1.0 + c.size_still_max) * min(sizes):
-            return False
-        return all(math.hypot(h[1] - x, h[2] - y) <= limit for h in hist)
+        steady = max(sizes) <= (1.0 + c.size_still_max) * min(sizes)
+        return planted and steady, not planted
 
     # -- seeing ----------------------------------------------------------------------
     def _choose_side(self, f: _Frame) -> Side:
@@ -260,12 +288,25 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             self._side = oth
         return self._side
 
-    def _key_visible(self, f: _Frame, side: Side) -> bool:
+    def _key_visible(self, f: _Frame, side: Side, t: float) -> bool:
+        """Shoulder, hip and a wrist must be seen to segment a lift. The
+        knee and ankle are needed too, except while the load hides them:
+        during a lift in which they were seen, or within ``knee_memory_s``
+        of when they were last seen (a body that is never seen below the
+        hips, cut off by the framing, is never judged)."""
         th = self.config.min_visibility
-        for joint in ("shoulder", "hip", "knee", "ankle"):
+        for joint in ("shoulder", "hip"):
             if not f.seen(sided(side, joint), th):
                 return False
-        return f.seen(_L.LEFT_WRIST, th) or f.seen(_L.RIGHT_WRIST, th)
+        if not (f.seen(_L.LEFT_WRIST, th) or f.seen(_L.RIGHT_WRIST, th)):
+            return False
+        if f.seen(sided(side, "knee"), th) and f.seen(sided(side, "ankle"), th):
+            return True
+        last = self._legs_seen_t
+        if last is None:
+            return False
+        tr = self._track
+        return (tr is not None and last >= tr.start) or t - last <= self.config.knee_memory_s
 
     def _not_visible(self, t: float, side: Side) -> FrameVerdict:
         faults = self._nv.update(t, (NOT_VISIBLE,))
@@ -286,7 +327,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         when too much of it goes unseen."""
         tr = self._track
         if tr is not None:
-            tr.frames += 1
+            tr.frames += tr.at_load_seen
             if t - tr.last_seen_t > self.config.lost_reset_s:
                 self._abort(t)
         last = self._last_visible_t
@@ -314,7 +355,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         it becomes the new normal once it persists."""
         c = self.config
         p = meas.hip_2d
-        scale = meas.scale_2d if math.isfinite(meas.scale_2d) else meas.scale
+        scale = meas.scale_2d if math.isfinite(meas.scale_2d) else meas.scale_img
         if not (geo.finite(p[0], p[1], scale) and scale > 0):
             return False
         last_t = self._last_visible_t
@@ -329,8 +370,10 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             return False
         if self._jump_run and math.dist(p, self._jump_run[-1]) > limit:
             self._jump_run.clear()
+        if not self._jump_run:
+            self._jump_t0 = t
         self._jump_run.append(p)
-        if len(self._jump_run) >= c.jump_confirm_frames:
+        if t - self._jump_t0 >= c.jump_confirm_s:
             self._anchor = p
             self._jump_run.clear()
             if self._track is not None:
@@ -339,127 +382,183 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         return True
 
     # -- state machine -------------------------------------------------------------------
-    def _step_phase(self, meas: _Measures, t: float) -> bool:
-        """Advance the lift state machine; True on the frame a lift starts
-        (when "Brace your core" is cued)."""
+    def _upright(self, meas: _Measures) -> bool | None:
+        """Standing upright, from this frame's body alone (no learned
+        baseline): the hands well above the knees; the trunk near vertical
+        and the straighter knee nearly straight (where the angles can be
+        read); in views without flexion (2D front, oblique) the shoulders
+        also near the highest they have recently been
+        (:attr:`LiftConfig.upright_height_frac`). None when it cannot be
+        told."""
         c = self.config
-        b = self._base
-        if self._phase == STANDING:
-            self._learn_baselines(meas, t)
-            if not geo.finite(b.hand_h, b.shoulder_h):
+        if not math.isfinite(meas.below_s):
+            return None
+        if meas.below_s > -c.upright_hand_above:
+            return False
+        known = False
+        if math.isfinite(meas.seg_trunk_s):
+            if meas.seg_trunk_s > c.upright_trunk_deg:
                 return False
-            hand_drop = b.hand_h - meas.hand_s
-            bent = (b.shoulder_h - meas.shoulder_s >= c.bend_shoulder_drop
-                    or (math.isfinite(meas.trunk_s) and meas.trunk_s >= c.bend_trunk_deg))
-            if hand_drop < c.descend_hand_drop and self._upright(meas) and meas.still:
+            if math.isfinite(meas.seg_knee_s) and meas.seg_knee_s > c.upright_knee_deg:
+                return False
+            known = True
+        if not math.isfinite(meas.trunk) and geo.finite(meas.height_s, self._height_ref) and self._height_ref > 0:
+            if meas.height_s < c.upright_height_frac * self._height_ref:
+                return False
+            known = True
+        return True if known else None
+
+    def _bent(self, meas: _Measures) -> bool:
+        """Bending down (a descent starts): the trunk past ``bend_trunk_deg``
+        or the straighter knee past ``bend_knee_deg`` (where the angles can
+        be read), or in views without flexion the shoulders below
+        ``bend_height_frac`` of their recent highest."""
+        c = self.config
+        if math.isfinite(meas.seg_trunk_s) and meas.seg_trunk_s >= c.bend_trunk_deg:
+            return True
+        if math.isfinite(meas.seg_knee_s) and meas.seg_knee_s >= c.bend_knee_deg:
+            return True
+        return (not math.isfinite(meas.trunk) and geo.finite(meas.height_s, self._height_ref)
+                and meas.height_s < c.bend_height_frac * self._height_ref)
+
+    def _update_at_load(self, meas: _Measures) -> bool:
+        """The hands at the load: at or below knee height (hysteresis
+        ``at_load_below`` / ``at_load_off``). Entering also needs the trunk
+        bent where the view measures flexion (not someone seated with the
+        arms hanging beside the chair); the image angle of an oblique 2D
+        view reads too low for that (a deep squat turned to the side reads
+        ~17 deg)."""
+        c = self.config
+        below = meas.below_s
+        if not math.isfinite(below):
+            return self._at_load
+        if self._at_load:
+            self._at_load = below >= -c.at_load_off
+        elif below >= c.at_load_below:
+            self._at_load = not (math.isfinite(meas.trunk_s) and meas.trunk_s < c.bend_trunk_deg)
+        return self._at_load
+
+    def _step_phase(self, meas: _Measures, t: float, upright: bool | None) -> bool:
+        """Advance the lift state machine; True on the frame a lift from
+        standing at rest begins (when "Brace your core" is cued).
+
+        A lift is counted when the hands go from the load (below the knees)
+        to standing upright, whatever the state the recording started in:
+
+        * ``standing`` -> ``descending`` when the body bends down (trunk past
+          ``bend_trunk_deg`` or knees past ``bend_knee_deg``) and is not
+          upright, the feet not moving;
+        * ``standing`` or ``descending`` -> ``bottom`` when the hands reach
+          the load;
+        * ``bottom`` -> ``ascending`` when they rise ``ascend_rise`` above
+          their lowest or leave the load; back to ``bottom`` if they go down
+          to their lowest again (a re-grip);
+        * any lift phase -> ``standing`` when upright: counted when the hands
+          stayed at the load ``at_load_min_s`` and the lift was seen, else
+          dropped (a bend that came back up without reaching the load).
+        """
+        c = self.config
+        at_load = self._update_at_load(meas)
+        tr = self._track
+        if tr is None:
+            if upright and meas.still:
                 self._rest_t = t  # the lift, if one follows, starts after this
                 self._rest_scale = meas.scale_img
-            if hand_drop >= c.descend_hand_drop and bent and meas.still and self._size_reliable(meas):
-                self._phase = DESCENDING
-                recent = self._rest_t is not None and t - self._rest_t <= c.rest_window_s
-                start = self._rest_t if recent and self._rest_t is not None else t
-                self._lift_scale = self._rest_scale if recent else meas.scale_img
-                self._track = _LiftTrack(start=start, side=self._side, view=self._view, last_seen_t=t,
-                                         feet0=meas.feet_2d)
-                self._accumulate(meas, t)
-                return True
-            return False
+                self._learn_baselines(meas)
+            if not at_load and not (upright is False and self._bent(meas)):
+                return False
+            recent = self._rest_t is not None and t - self._rest_t <= c.rest_window_s
+            if meas.moving and not recent:
+                return False  # walking: no lift starts (a bend from rest may shift the feet in the image)
+            start = self._rest_t if recent and self._rest_t is not None else t
+            self._lift_scale = self._rest_scale if recent and math.isfinite(self._rest_scale) else meas.scale_img
+            tr = _LiftTrack(start=start, side=self._side, view=self._view, from_rest=recent, last_seen_t=t,
+                            feet0=meas.feet_2d, rest_scale=self._rest_scale if recent else math.nan)
+            self._track = tr
+            self._phase = BOTTOM if at_load else DESCENDING
+            self._accumulate(meas, t, at_load)
+            return recent
 
-        tr = self._track
-        if tr is None:  # cannot happen; keeps the state machine total
-            self._phase = STANDING
-            return False
-        self._accumulate(meas, t)
-        rise = meas.hand_s - tr.min_hand
-        if t - tr.start > c.max_lift_s:
+        self._accumulate(meas, t, at_load)
+        if t - tr.start > c.max_lift_s or self._walked(meas, tr):
             self._abort(t)
             return False
-        moved = math.dist(meas.feet_2d, tr.feet0) if geo.finite(*meas.feet_2d, *tr.feet0) else 0.0
+        if upright:
+            if tr.reached:
+                self._finish(meas, t, tr)
+            else:
+                self._abort(t)  # came back up without reaching the load: not a lift
+            return False
+        rise = tr.max_below - meas.below_s
+        if self._phase == DESCENDING:
+            if at_load:
+                self._phase = BOTTOM
+        elif self._phase == BOTTOM:
+            if not at_load or rise >= c.ascend_rise:
+                self._phase = ASCENDING
+        elif self._phase == ASCENDING and at_load and rise < c.bottom_rise:
+            self._phase = BOTTOM  # went down again (re-grip)
+        return False
+
+    def _walked(self, meas: _Measures, tr: _LiftTrack) -> bool:
+        """The feet moved off, or the body came toward or went away from the
+        camera: not a lift in place."""
+        c = self.config
+        scale = self._lift_scale
+        if not (math.isfinite(scale) and scale > 0):
+            return False
+        if geo.finite(*meas.feet_2d):
+            if not geo.finite(*tr.feet0):
+                tr.feet0 = meas.feet_2d
+            elif math.dist(meas.feet_2d, tr.feet0) > c.feet_moved_max * scale:
+                return True
+        if not math.isfinite(tr.rest_scale):
+            return False
         by_width = math.isfinite(self._width_scale)
         size = self._width_scale if by_width else meas.scale_2d
-        grew = size / self._lift_scale if geo.finite(size, self._lift_scale) and self._lift_scale > 0 else 1.0
+        grew = size / tr.rest_scale if math.isfinite(size) else 1.0
         # the segment chain legitimately shortens while bending (oblique
         # view), so without the hip width only growth is a sign of walking
         shrank = by_width and grew < 1.0 / c.size_moved_max
-        if moved > c.feet_moved_max * self._lift_scale or grew > c.size_moved_max or shrank:
-            self._abort(t)  # walked off, or toward or away from the camera: not a lift in place
-            return False
-        if self._phase == DESCENDING:
-            if self._back_up(meas, tr):
-                self._abort(t)  # came back up without reaching a bottom: not a lift
-            elif rise >= c.bottom_rise or (t - tr.min_t >= c.bottom_dwell_s and tr.depth_ok):
-                self._phase = BOTTOM
-        elif self._phase == BOTTOM:
-            if rise >= c.ascend_rise:
-                self._phase = ASCENDING
-        elif self._phase == ASCENDING:
-            if rise < c.bottom_rise:
-                self._phase = BOTTOM  # went down again (re-grip)
-            elif self._back_up(meas, tr):
-                self._finish(meas, t, tr)
-        return False
+        return grew > c.size_moved_max or shrank
 
-    def _size_reliable(self, meas: _Measures) -> bool:
-        """Can body heights be measured through a bend? With world landmarks
-        (metric skeleton) or in a side or oblique view (segment chain), yes;
-        in a 2D front view only once the hip-width size is learned: there
-        the chain foreshortens as the body bends toward the camera."""
-        return meas.source_world or self._view != VIEW_FRONT or math.isfinite(self._width_scale)
-
-    def _back_up(self, meas: _Measures, tr: _LiftTrack) -> bool:
+    def _learn_baselines(self, meas: _Measures) -> None:
+        """Standing upright with the feet still: the frontal widths (front
+        view body size and twist reference) and the floor line."""
         c = self.config
         b = self._base
-        drop = b.shoulder_h - meas.shoulder_s
-        recovered = meas.shoulder_s - tr.min_shoulder >= c.return_shoulder_fraction * (b.shoulder_h - tr.min_shoulder)
-        if drop > c.return_shoulder_drop and not recovered:
-            return False
-        if math.isfinite(meas.trunk_s) and meas.trunk_s > c.return_trunk_deg:
-            return False
-        depth = b.hand_h - tr.min_hand
-        return meas.hand_s - tr.min_hand >= c.return_hand_fraction * max(depth, 0.0)
-
-    def _learn_baselines(self, meas: _Measures, t: float) -> None:
-        c = self.config
-        b = self._base
-        if not meas.still:
-            return  # walking or shifting: what standing looks like is learned standing still
-        if not self._upright(meas):
-            # standing phase but never upright for long: the baselines are
-            # wrong (learned from a bad start); learn them again
-            if b.not_upright_since is None:
-                b.not_upright_since = t
-            elif t - b.not_upright_since > c.relearn_s:
-                self._base = _Baselines()
-                self._scale_s = math.nan
-            return
-        b.not_upright_since = None
         a = self._alpha(c.baseline_tau_s)
-        b.ema("shoulder_h", meas.shoulder_s, a)
-        b.ema("hand_h", meas.hand_s, a)
+        dt = self._dt
         # the body's widths are learned only while it faces the camera with
         # both hips seen (a turn or a side view would teach edge-on widths)
         facing = math.isfinite(meas.yaw) and meas.yaw < c.front_yaw_max_deg and meas.hips_seen
         if facing and math.isfinite(meas.scale_2d) and math.isfinite(meas.width_2d) and meas.scale_2d > 1e-9:
-            b.ema("width_k", meas.width_2d / meas.scale_2d, a)
+            b.ema("width_k", meas.width_2d / meas.scale_2d, a, dt)
         if facing or self._view == VIEW_OBLIQUE:
-            b.ema("width_q", meas.width_q, a)
-        b.ema("floor_2d", meas.floor_2d, a)
+            b.ema("width_q", meas.width_q, a, dt)
+        b.ema("floor_2d", meas.floor_2d, a, dt)
 
-    def _accumulate(self, meas: _Measures, t: float) -> None:
+    def _accumulate(self, meas: _Measures, t: float, at_load: bool) -> None:
         c = self.config
         tr = self._track
         if tr is None:
             return
-        tr.frames += 1
-        tr.seen += 1
         tr.last_seen_t = t
-        if meas.hand_s < tr.min_hand:
-            tr.min_hand = meas.hand_s
-            tr.min_t = t
-            depth = self._base.hand_h - tr.min_hand
-            tr.depth_ok = depth >= c.min_lift_depth and tr.min_hand <= c.lift_hand_max_h
-        tr.min_shoulder = min(tr.min_shoulder, meas.shoulder_s)
-        tr.samples.append((meas.hand_s, meas.knee, meas.hip, meas.h_frac, meas.h_cm, meas.v_cm))
+        tr.at_load_seen = tr.at_load_seen or at_load
+        tr.frames += tr.at_load_seen
+        tr.seen += tr.at_load_seen
+        if at_load:
+            if tr.load_since is None:
+                tr.load_since = t
+            if t - tr.load_since >= c.at_load_min_s:
+                tr.reached = True
+        else:
+            tr.load_since = None
+        if math.isfinite(meas.below_s):
+            tr.max_below = max(tr.max_below, meas.below_s)
+        if math.isfinite(meas.hand_h):
+            tr.min_hand = min(tr.min_hand, meas.hand_h)
+        tr.samples.append((meas.below_s, meas.knee, meas.hip, meas.h_frac, meas.h_cm, meas.v_cm))
         tr.note("trunk_max", meas.trunk_s)
         tr.note("twist_max", meas.twist)
         tr.note("h_frac_max", meas.h_frac)
@@ -470,7 +569,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         self._track = None
         self._carry_until = t + c.carry_window_s
         valid = (
-            tr.depth_ok
+            tr.reached
             and t - tr.start >= c.min_lift_s
             and tr.seen >= c.min_seen_fraction * max(tr.frames, 1)
         )
@@ -483,12 +582,12 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
 
     def _record(self, end: _Measures, t: float, tr: _LiftTrack) -> RepRecord:
         """The lift's record. "At the bottom" means the frames in which the
-        hands were within ``bottom_rise`` of their lowest point (the load's
-        origin in NIOSH terms); medians there are robust to landmark jitter,
+        hands were within ``bottom_rise`` of their lowest point below the
+        knees (the load's origin in NIOSH terms); medians there are robust to landmark jitter,
         and the knee flexion there is summarised by its lower quartile (a
         robust minimum: the straightest the knees were at the bottom)."""
         c = self.config
-        near = [smp for smp in tr.samples if smp[0] <= tr.min_hand + c.bottom_rise]
+        near = [smp for smp in tr.samples if smp[0] >= tr.max_below - c.bottom_rise]
         knee_bottom = _quantile([smp[1] for smp in near], 0.25)
         hip_bottom = _quantile([smp[2] for smp in near], 0.5)
         ratio = m.hip_knee_ratio(hip_bottom, _quantile([smp[1] for smp in near], 0.5), c.ratio_knee_floor_deg)
@@ -525,7 +624,8 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             "dm": dm,
             "am": am,
             "twist_max": tr.twist_max,
-            "lowest_hand_h": tr.min_hand,
+            "lowest_hand_h": tr.min_hand if math.isfinite(tr.min_hand) else math.nan,
+            "hands_below_knees_max": tr.max_below,
             "lift_type": LIFT_TYPE_CODES[lift_type],
             "risk_index": risk,
         }
@@ -562,8 +662,11 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         else:
             self._h_knee.reset()
             self._h_stoop_trunk.reset()
-        if math.isfinite(trunk):
-            if self._h_trunk.update(trunk):
+        # back_rounded: the trunk flexion that the knee bend does not explain
+        # (LiftConfig.trunk_flexion_max_deg, squat_trunk_allowance_deg)
+        excess = self._unexplained_trunk(meas)
+        if math.isfinite(excess):
+            if self._h_trunk.update(excess):
                 raw.append(BACK_ROUNDED)
         else:
             self._h_trunk.reset()
@@ -581,10 +684,20 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             self._h_twist_proxy.reset()
         return raw
 
-    @staticmethod
-    def _metrics(meas: _Measures) -> dict[str, float]:
+    def _unexplained_trunk(self, meas: _Measures) -> float:
+        """Trunk flexion minus the allowance of the knee bend (the judged
+        side's knee, else the other seen knee; none seen: the full allowance)."""
+        c = self.config
+        knee = meas.knee if math.isfinite(meas.knee) else meas.seg_knee if meas.source_world or \
+            self._view == VIEW_SIDE else math.nan
+        return m.unexplained_trunk_flexion(meas.trunk, knee, c.allowance_knee_start_deg, c.allowance_knee_full_deg,
+                                           c.squat_trunk_allowance_deg)
+
+    def _metrics(self, meas: _Measures) -> dict[str, float]:
         return {
             "trunk_flexion": meas.trunk,
+            "trunk_flexion_unexplained": self._unexplained_trunk(meas),
+            "hands_below_knees": meas.hands_below,
             "knee_flexion_left": meas.knee_l,
             "knee_flexion_right": meas.knee_r,
             "knee_flexion": meas.knee,

@@ -151,7 +151,8 @@ class LiftConfig:
     min_visibility: float = 0.5
     """A landmark below this MediaPipe visibility is a guess (docs/measured.md: the
     far hip/knee in a side view read 0.05-0.35). Key landmarks (near-side
-    shoulder, hip, knee, ankle and one wrist) must reach it, else
+    shoulder and hip, one wrist, and the near-side knee and ankle unless the
+    load hides them, see ``knee_memory_s``) must reach it, else
     ``not_visible``."""
     lost_reset_s: float = 1.0
     """Out of view longer than this during a lift: the lift is dropped, since
@@ -160,16 +161,18 @@ class LiftConfig:
     """A gap between frames longer than this (or time going backwards) is a
     discontinuity: any lift in progress is dropped."""
     min_seen_fraction: float = 0.8
-    """At least this fraction of a lift's frames must have been judged."""
+    """At least this fraction of a lift's frames from the load to standing
+    (the part that makes it a lift) must have been judged; a lift unseen for
+    more than ``lost_reset_s`` is dropped whatever the fraction."""
     jump_speed: float = 5.0
     """Statures per second: faster than any body movement in lifting (the
     hips move < 1 m/s, ~0.6 statures/s). A faster hip jump is a tracking
     glitch (another person, a swapped skeleton): the frame is not judged."""
     jump_slack: float = 0.05
     """Statures of extra allowance for the jump test (landmark noise)."""
-    jump_confirm_frames: int = 3
-    """After this many consecutive consistent frames at a new place, the
-    jump is accepted as real (the camera or the person moved)."""
+    jump_confirm_s: float = 0.1
+    """Once the hips have stayed at a new place this long (3 frames at
+    30 fps), the jump is accepted as real (the camera or the person moved)."""
     side_switch_margin: float = 0.15
     """The judged (near) side changes only when the other side's visibility
     score is better by this much; it never changes during a lift."""
@@ -219,12 +222,87 @@ class LiftConfig:
     the spot (~1 s through a side view) from relabelling a front view."""
 
     # -- segmentation --------------------------------------------------------------
+    # A lift is segmented on signals of the same frame, relative to the body:
+    # where the hands are against the knees, and whether the body is upright.
+    # Nothing has to be learned first, so a recording may start standing, at
+    # the load or partway down. Every duration is in seconds (never a number
+    # of frames), so the result does not depend on the frame rate.
+    median_window_s: float = 0.17
+    """The segmentation signals (hands against the knees, trunk and knee
+    angles, shoulder height) are the median of the judged frames of the
+    last 0.17 s (5 frames at 30 fps, 2 at 10 fps, 10 at 60 fps): a glitchy
+    frame cannot start or end a phase, for ~0.08 s of lag at any frame rate."""
+    at_load_below: float = -0.05
+    """The hands are "at the load" when the grip is at or below the height
+    of the knee joints. The grip (the palm's centre) lies about half a hand
+    length, 0.05 statures (hand 0.108, Drillis & Contini), below the wrist
+    landmark, so the wrists may be up to 0.05 statures above the knees
+    (``hands_below_knees`` >= -0.05). NIOSH counts a lift from below the
+    knees (V < ~50 cm; knee height is 0.285 statures) as the one that needs
+    the knees bent. A lift counts only when the hands went there."""
+    at_load_off: float = 0.09
+    """Hysteresis: the hands leave the load once the wrists are 0.09
+    statures (~15 cm) above the knees, 0.04 above ``at_load_below`` (after
+    smoothing, wrist and knee jitter is < 1 cm)."""
+    at_load_min_s: float = 0.15
+    """The hands must stay at the load this long to count as having reached
+    it: gripping a load takes 0.3 s or more, a wrist glitch lasts a frame
+    or two."""
+    knee_memory_s: float = 1.0
+    """When the knees are hidden (by the load, or the plates of a barbell)
+    the hands are compared with the knees as last seen: during a lift, as
+    last seen in that lift (the feet and the camera stay put, so the knee
+    moves ~0.05 statures at most between mid-descent and the bottom); outside
+    a lift, for this long after they were last seen. Frames whose legs were
+    not seen in that time are not judged (a body cut off at the knees by the
+    framing is ``not_visible``, never guessed)."""
+    bend_trunk_deg: float = 20.0
+    """Trunk flexion above this is a bend: ISO 11226 accepts trunk
+    inclination up to 20 deg without a time limit, and 20 deg ends REBA's
+    lowest flexion band (Hignett & McAtamney 2000). A descent starts with
+    a bend; the hands count as at the load only with the trunk bent this
+    much (where the view shows flexion), so sitting with the arms hanging
+    beside a chair, wrists below the knees and trunk upright, is not a lift."""
+    bend_knee_deg: float = 45.0
+    """... or the straighter knee flexed past 45 deg: squatting down (a squat
+    lift may keep the trunk near vertical until deep). Walking flexes the
+    swing knee up to ~60 deg but the stance knee stays under ~20 deg (Perry
+    1992), and the straighter knee is the one compared."""
+    upright_trunk_deg: float = 15.0
+    """Upright (standing, the end of a lift): trunk within 15 deg of
+    vertical. 5 deg below ``bend_trunk_deg`` as hysteresis, so a body
+    swaying around 20 deg never flickers between standing and descending;
+    quiet standing sways a few degrees and a lifter holding the load at the
+    thighs or hips stands at -10..+10 deg."""
+    upright_knee_deg: float = 30.0
+    """... with the straighter knee flexed less than 30 deg ("nearly
+    straight", as for ``stoop_knee_max_deg``; relaxed standing is 0-15 deg
+    by landmarks). Not tested when no knee is seen (trunk and hands decide) ..."""
+    upright_hand_above: float = 0.12
+    """... and the wrists at least 0.12 statures (~20 cm) above the knees:
+    arms hanging put them ~0.20 above, a bar held at the thighs 0.15-0.25.
+    Above ``at_load_off``, so "upright" and "at the load" are exclusive."""
+    upright_height_frac: float = 0.92
+    """Views that do not show flexion (2D front or oblique: the trunk bends
+    toward the camera): upright when the shoulders are at least 92 % as high
+    above the floor line as they have been at their highest (a level camera
+    shows heights truly in any view, and the camera and the feet stay put
+    during a lift). Standing is the highest a body gets; 8 % lower is ~0.06
+    statures, a trunk bent ~35 deg or knees bent ~40 deg. The reference is
+    the running maximum of the median-filtered height over
+    ``height_window_s``: it needs no standing phase to be learned first (a
+    recording that starts at the load finds it as the lifter comes up; the
+    first lift then ends a little early, still counted once)."""
+    bend_height_frac: float = 0.88
+    """... and bent (a descent starts) below 88 % of it (hysteresis)."""
+    height_window_s: float = 20.0
+    """The highest shoulder height is remembered this long (as long as a
+    lift may take, ``max_lift_s``), so a person who turns or moves relative
+    to the camera between lifts gets a fresh reference."""
     baseline_tau_s: float = 1.0
-    """Time constant of the standing hand and shoulder heights."""
-    median_frames: int = 5
-    """The segmentation signals (hand height, shoulder height, trunk angle)
-    are the median of the last 5 judged frames (~170 ms at 30 fps): one
-    glitchy frame can never start or end a phase, for 2 frames of lag."""
+    """Time constant of what is learned while standing upright: the view,
+    the frontal body widths (2D body size and twist in a front view) and the
+    floor line."""
     scale_tau_s: float = 0.15
     """Time constant of the 2D body size while standing: removes landmark
     jitter yet follows a person walking toward the camera (their image grows
@@ -234,65 +312,31 @@ class LiftConfig:
     slowly: in an oblique view it shortens as the body bends, before a
     descent is recognised, while the body's real size cannot change without
     the feet moving."""
-    baseline_min_frames: int = 15
-    """The width-based body size is trusted after 15 standing frames
-    (0.5 s); before that the segment chain (exact while upright) is used."""
+    baseline_min_s: float = 0.5
+    """The width-based body size is trusted after 0.5 s of standing facing
+    the camera; before that the segment chain (exact while upright) is used."""
     rest_window_s: float = 3.0
-    """A lift starts at the last moment the body was at rest (upright,
-    hands down, feet still) if that was at most this long before the
-    descent was recognised; its 2D body size is taken from that moment."""
-    relearn_s: float = 3.0
-    """Standing (no lift in progress) but not upright by the learned
-    baselines for this long: they were learned from a bad start (a noisy
-    first frame, a person already bent), so they are learned afresh."""
-    descend_hand_drop: float = 0.10
-    """Hands lowered this far below their standing height (~17 cm) start a
-    descent. Walking arm swing moves the wrists only ~0.03 vertically."""
-    bend_shoulder_drop: float = 0.05
-    """The shoulders lowered this much (~8.5 cm) means the body is bending,
-    not just the arms moving; walking bobs them only ~0.02-0.03 (the body's
-    centre of mass moves ~5 cm vertically in gait, Perry 1992)."""
-    bend_trunk_deg: float = 20.0
-    """Trunk flexion above this is a bend: ISO 11226 accepts trunk
-    inclination up to 20 deg without a time limit, and 20 deg ends REBA's
-    lowest flexion band (Hignett & McAtamney 2000)."""
+    """A lift starts at the last moment the body was at rest (upright, feet
+    still) if that was at most this long before the descent was recognised;
+    otherwise (a recording that starts bent or at the load) at its first
+    frame. "Brace your core" is said only for a descent from rest."""
     bottom_rise: float = 0.02
-    """Hands rising this much (~3 cm) above their lowest point: the bottom
-    has been reached (jitter after smoothing is < 1 cm)."""
-    bottom_dwell_s: float = 0.3
-    """Or hands staying at their lowest this long: the bottom (a pause to
-    grasp the load)."""
+    """Hands back within this (~3 cm) of their lowest point: at the bottom
+    again (a re-grip while coming up)."""
     ascend_rise: float = 0.06
-    """Hands rising this much (~10 cm) above their lowest point: ascending."""
-    return_shoulder_drop: float = 0.04
-    """Back to standing when the shoulders are within this of their standing
-    height (hysteresis against ``bend_shoulder_drop``) ..."""
-    return_shoulder_fraction: float = 0.8
-    """... or have recovered 80 % of their drop (robust to a few percent of
-    drift in the 2D body size while the person holds the load) ..."""
-    return_trunk_deg: float = 20.0
-    """... and the trunk is back within 20 deg (see ``bend_trunk_deg``) ..."""
-    return_hand_fraction: float = 0.5
-    """... and the hands have come back up at least this fraction of the
-    lift's depth (they may now hold the load higher or lower than before)."""
-    lift_hand_max_h: float = 0.25
-    """A lift must bring the hands to knee height or below (knee height above
-    the ankle is 0.285 - 0.039 = 0.246 statures, Drillis & Contini): lifts
-    from below the knee are the ones that need the knees bent (NIOSH
-    V < 50 cm). This also keeps sitting down (hands on the lap) from
-    counting."""
-    min_lift_depth: float = 0.15
-    """The hands must be lowered at least this much (~25 cm)."""
-    min_lift_s: float = 0.8
-    """A real lift from knee height or below takes more than ~1 s; shorter
+    """Hands rising this much (~10 cm) above their lowest point, or leaving
+    the load (``at_load_off``): ascending."""
+    min_lift_s: float = 0.5
+    """A lift from below the knees to standing takes longer than this (the
+    fastest deadlift pulls take ~0.6-0.8 s; most lifts 1-3 s). Shorter
     excursions are tracking glitches."""
     max_lift_s: float = 20.0
-    """Longer than this at the bottom is another activity (kneeling,
+    """Longer than this away from standing is another activity (kneeling,
     crouching to work), not a lift."""
     still_window_s: float = 0.5
-    """A lift is made standing in place. A descent may only start, and the
-    standing baselines are only learned, when the feet have been still for
-    this long: walking never starts a lift."""
+    """A lift is made standing in place. A descent may not start, and the
+    standing baselines are not learned, while the feet are seen moving over
+    this window: walking never starts a lift."""
     feet_still_max: float = 0.05
     """Feet still: the ankle midpoint moved less than this (statures, ~8 cm)
     within ``still_window_s``. A walking step moves it ~0.2-0.4; landmark
@@ -303,14 +347,15 @@ class LiftConfig:
     oblique view shortens the segment chain by ~3 % before a descent)."""
     feet_moved_max: float = 0.25
     """A lift in progress is dropped if the feet move farther than this
-    (statures, ~40 cm) from where it started: that is walking or carrying,
-    not a lift in place."""
+    (statures, ~40 cm) from where they were first seen in it: that is
+    walking or carrying, not a lift in place."""
     size_moved_max: float = 1.3
     """... or if the body's 2D size changes by more than 30 % (walking toward
-    or away from the camera). In a front view the size comes from the hip
-    width, which bending does not change; elsewhere from the segment chain,
-    which bending shortens (~20-30 % in an oblique view), so there only a
-    growth counts."""
+    or away from the camera) from the size at rest before the lift. In a
+    front view the size comes from the hip width, which bending does not
+    change; elsewhere from the segment chain, which bending shortens (~20-30 %
+    in an oblique view), so there only a growth counts. A lift that did not
+    start from rest has no such reference and relies on the feet."""
     carry_window_s: float = 2.0
     """After a lift the load is probably still in the hands: twisting is
     still judged for this long."""
@@ -331,12 +376,40 @@ class LiftConfig:
     stoop_trunk_off_deg: float = 40.0
     """Hysteresis for ``stoop_trunk_deg``."""
     trunk_flexion_max_deg: float = 60.0
-    """``back_rounded``: trunk flexion beyond 60 deg is "not acceptable" in
-    ISO 11226 and the top trunk band of REBA. A good squat lift keeps the
-    trunk at ~30-50 deg, so it stays clear. (The camera sees the
-    shoulder-hip line, not the lumbar curve itself.)"""
+    """``back_rounded`` is trunk flexion beyond what the knee bend explains.
+    The camera sees the shoulder-hip line, not the lumbar curve: its
+    inclination is the pelvis rotating on the thighs plus the flexion of the
+    lumbar spine, and a camera cannot tell them apart, so trunk inclination
+    alone is not a rounded back. With the knees nearly straight the
+    hamstrings (which cross the knee) stop the pelvis early, and bending on
+    past ~60 deg comes from the lumbar spine (lumbo-pelvic rhythm, Esola et
+    al. 1996, Spine 21:71); 60 deg is also where ISO 11226 calls trunk
+    inclination "not acceptable" and REBA's top band starts. So with the
+    knees flexed up to ``allowance_knee_start_deg`` the limit is 60 deg."""
     trunk_flexion_off_deg: float = 55.0
-    """Hysteresis for ``trunk_flexion_max_deg``."""
+    """Hysteresis for ``trunk_flexion_max_deg`` (the same 5 deg below the
+    knee-dependent limit)."""
+    squat_trunk_allowance_deg: float = 15.0
+    """Bending the knees slackens the hamstrings, so the pelvis can rotate
+    further on the thighs, and sends the hips back, so the trunk must lean
+    forward to keep the body's centre of mass over the feet: a squat lift
+    with a neutral back inclines the trunk 40-60 deg at 90-110 deg of knee
+    flexion (real squat bottoms in tests/data/real, pck_squat and
+    mlkit_squats_down: trunk 39-57 deg at ~96 deg; the synthetic squat lift
+    ~48 deg at 120). With the knees bent ``allowance_knee_full_deg`` or more
+    the limit is 60 + 15 = 75 deg: 15 deg above the most inclined real squat
+    bottom, for landmark error. A stoop (trunk 80-105 deg with the knees
+    under 20) and a reach with a half squat (trunk ~87 deg at 65 deg of knee
+    flexion, limit 69) stay flagged. When no knee is seen (hidden by the
+    load) the full allowance applies: only a trunk that no knee bend could
+    explain is flagged, and the knees are never guessed."""
+    allowance_knee_start_deg: float = 30.0
+    """The allowance starts at the stoop boundary (knees "nearly straight"
+    below 30 deg, ``stoop_knee_max_deg``) ..."""
+    allowance_knee_full_deg: float = 90.0
+    """... and grows linearly to its full value at 90 deg of knee flexion
+    (thighs near horizontal: a full squat lift starts at 90-120 deg,
+    Burgess-Limerick 2003)."""
     load_far_h_frac: float = 0.30
     """``load_far``: hands farther than 0.30 statures (~51 cm at 1.70 m)
     horizontally from the ankle midpoint. NIOSH HM = 25/H falls to 0.5 at
@@ -422,7 +495,11 @@ class LiftConfig:
             ("twist_proxy", self.twist_proxy_off_deg <= self.twist_proxy_deg),
             ("view", self.front_yaw_max_deg < self.side_yaw_min_deg),
             ("ascend", self.bottom_rise < self.ascend_rise),
-            ("return", self.return_shoulder_drop < self.bend_shoulder_drop),
+            ("upright_trunk", self.upright_trunk_deg < self.bend_trunk_deg),
+            ("upright_height", self.bend_height_frac < self.upright_height_frac <= 1.0),
+            ("at_load", self.at_load_off > -self.at_load_below),
+            ("upright_hands", self.upright_hand_above > self.at_load_off),
+            ("allowance", self.allowance_knee_start_deg < self.allowance_knee_full_deg),
         )
         for name, ok in pairs:
             if not ok:
@@ -435,6 +512,17 @@ class LiftConfig:
         """(shoulder height - ankle height) / stature: the trunk + thigh +
         shank chain as a fraction of stature (0.779)."""
         return self.shoulder_height_frac - self.ankle_height_frac
+
+    @property
+    def score_formula(self) -> str:
+        """The set's score in words (``SetSummary.score_formula``)."""
+        return (
+            "mean over lifts of the per-lift score; per-lift score = 100 - penalties of the faults "
+            f"reported during that lift, each once however long it lasted (back_rounded "
+            f"{self.penalty_back_rounded:g}, knees_straight {self.penalty_knees_straight:g}, twisting "
+            f"{self.penalty_twisting:g}, load_far {self.penalty_load_far:g}), floored at 0: a lift with no "
+            "fault (called clean) scores 100, and a fault can only lower it; 0 when no lift was completed"
+        )
 
     def penalty(self, code: str) -> float:
         return {

@@ -57,6 +57,28 @@ def classify_lift(
     return "semi-squat"
 
 
+def knee_trunk_allowance(knee_flexion: float, start_deg: float, full_deg: float, allowance_deg: float) -> float:
+    """Degrees of trunk flexion that the knee bend explains (added to the
+    straight-knee trunk limit for ``back_rounded``): 0 with the knees flexed
+    up to ``start_deg``, rising linearly to ``allowance_deg`` at ``full_deg``
+    and beyond. An unseen knee (nan) gets the full allowance: the benefit of
+    the doubt, never a guessed knee."""
+    if not math.isfinite(knee_flexion):
+        return allowance_deg
+    w = (knee_flexion - start_deg) / max(full_deg - start_deg, 1e-9)
+    return allowance_deg * max(0.0, min(1.0, w))
+
+
+def unexplained_trunk_flexion(trunk_flexion: float, knee_flexion: float, start_deg: float, full_deg: float,
+                              allowance_deg: float) -> float:
+    """Trunk flexion minus what the knee bend explains
+    (:func:`knee_trunk_allowance`): compared with the straight-knee limit,
+    this is the ``back_rounded`` measure."""
+    if not math.isfinite(trunk_flexion):
+        return NAN
+    return trunk_flexion - knee_trunk_allowance(knee_flexion, start_deg, full_deg, allowance_deg)
+
+
 # -- view and twist ------------------------------------------------------------
 
 

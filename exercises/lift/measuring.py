@@ -9,11 +9,9 @@ from collections import deque
 
 from coach import geometry as geo
 from coach.aspect import SEGMENT_FRACS, AspectEstimator
-from coach.landmarks import Side, other_side, sided
+from coach.landmarks import Landmark, Side, other_side, sided
 from exercises.lift import measures as m
 from exercises.lift.config import (
-    LIFT_PHASES,
-    STANDING,
     VIEW_FRONT,
     VIEW_OBLIQUE,
     VIEW_SIDE,
@@ -41,6 +39,9 @@ class LiftMeasuring:
     _width_scale: float
     _lift_scale: float
     _was_still: bool
+    _dt: float
+    _knee_seen: tuple[float, float] | None
+    _floor_seen: float
 
     # -- unknown image aspect --------------------------------------------------------------
     @property
@@ -88,7 +89,7 @@ class LiftMeasuring:
 
 
     # -- measuring ---------------------------------------------------------------------
-    def _measure(self, f: _Frame, side: Side) -> _Measures:
+    def _measure(self, f: _Frame, side: Side, t: float) -> _Measures:
         c = self.config
         th = c.min_visibility
         out = _Measures()
@@ -97,9 +98,13 @@ class LiftMeasuring:
         both_trunk = all(f.seen(lm, th) for lm in _TRUNK4)
         wrists = [lm for lm in (_L.LEFT_WRIST, _L.RIGHT_WRIST) if f.seen(lm, th)]
         ankles = [lm for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if f.seen(lm, th)]
+        knees = [lm for lm in (_L.LEFT_KNEE, _L.RIGHT_KNEE) if f.seen(lm, th)]
+        out.legs_seen = f.seen(kn, th) and f.seen(an, th)
 
-        # 2D geometry used for view, scale and jumps (always available here)
-        seg2 = geo.distance(P[sh], P[hp]) + geo.distance(P[hp], P[kn]) + geo.distance(P[kn], P[an])
+        # 2D geometry used for view, scale and jumps: the segment chain only
+        # from seen joints (a knee hidden by the load has a guessed position)
+        seg2 = (geo.distance(P[sh], P[hp]) + geo.distance(P[hp], P[kn]) + geo.distance(P[kn], P[an])
+                if out.legs_seen else math.nan)
         # the other side's chain too when it is seen (front view): while
         # walking toward the camera the swinging leg foreshortens, the
         # standing leg does not
@@ -107,18 +112,18 @@ class LiftMeasuring:
         if all(f.seen(lm, th) for lm in (o_sh, o_hp, o_kn, o_an)):
             seg_o = geo.distance(P[o_sh], P[o_hp]) + geo.distance(P[o_hp], P[o_kn]) + geo.distance(P[o_kn], P[o_an])
             if math.isfinite(seg_o):
-                seg2 = max(seg2, seg_o)
+                seg2 = seg_o if not math.isfinite(seg2) else max(seg2, seg_o)
         out.hip_2d = (P[hp][0], P[hp][1])
-        fin = [P[lm] for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if geo.point_ok(P[lm])]
-        if fin:
-            out.feet_2d = (sum(p[0] for p in fin) / len(fin), sum(p[1] for p in fin) / len(fin))
+        if ankles:
+            out.feet_2d = (sum(P[lm][0] for lm in ankles) / len(ankles), sum(P[lm][1] for lm in ankles) / len(ankles))
         out.hips_seen = f.seen(_L.LEFT_HIP, th) and f.seen(_L.RIGHT_HIP, th)
         ls, rs, lh, rh = P[_L.LEFT_SHOULDER], P[_L.RIGHT_SHOULDER], P[_L.LEFT_HIP], P[_L.RIGHT_HIP]
         sw = abs(rs[0] - ls[0])
         hw = abs(rh[0] - lh[0])
         if geo.finite(sw, hw, seg2) and seg2 > 1e-9:
-            out.width_2d = hw
             out.width_ratio = (sw + hw) / seg2
+        if geo.finite(sw, hw) and out.hips_seen:
+            out.width_2d = hw
             if hw > 1e-9:
                 out.width_q = sw / hw
 
@@ -152,10 +157,11 @@ class LiftMeasuring:
             out.scale = out.scale_img
 
         scale = out.scale
-        if not (math.isfinite(scale) and scale > 1e-9) or not wrists or not ankles:
+        if not (math.isfinite(scale) and scale > 1e-9) or not wrists:
             return out
+        self._segmentation_2d(out, f, t, wrists, knees, ankles)
         hand = Q[wrists[0]] if len(wrists) == 1 else geo.mid(Q[wrists[0]], Q[wrists[1]])
-        ankle = Q[ankles[0]] if len(ankles) == 1 else geo.mid(Q[ankles[0]], Q[ankles[1]])
+        ankle = (Q[ankles[0]] if len(ankles) == 1 else geo.mid(Q[ankles[0]], Q[ankles[1]])) if ankles else None
         shoulder: geo.PointND
         hip: geo.PointND
         if both_trunk:
@@ -163,17 +169,22 @@ class LiftMeasuring:
             hip = geo.mid(Q[_L.LEFT_HIP], Q[_L.RIGHT_HIP])
         else:
             shoulder, hip = Q[sh], Q[hp]
-        # vertical reference: the lower ankle (the one on the floor; the other
-        # may be lifted in a step), and in 2D never above the floor line seen
-        # while standing (a static camera sees a fixed floor)
-        floor_y = max((Q[lm][1] for lm in (_L.LEFT_ANKLE, _L.RIGHT_ANKLE) if math.isfinite(Q[lm][1])),
-                      default=ankle[1])
+        # vertical reference: the lower seen ankle (the one on the floor; the
+        # other may be lifted in a step), and in 2D never above the floor
+        # line seen while standing (a static camera sees a fixed floor). With
+        # the ankles hidden (by the load) the 2D floor line as last seen is
+        # kept (the feet do not move during a lift); world landmarks, centred
+        # on the hips, have no floor then.
+        floor_y = max((Q[lm][1] for lm in ankles), default=math.nan)
         if not use_world:
-            out.floor_2d = floor_y
+            if math.isfinite(floor_y):
+                out.floor_2d = floor_y
+            else:
+                floor_y = self._floor_seen
             if self._view == VIEW_SIDE and math.isfinite(self._base.floor_2d):
                 # walking across a side view keeps the feet on one image line;
                 # toward or away from a front camera it does not
-                floor_y = max(floor_y, self._base.floor_2d)
+                floor_y = max(floor_y, self._base.floor_2d) if math.isfinite(floor_y) else self._base.floor_2d
         out.hand_h = (floor_y - hand[1]) / scale
         out.shoulder_h = (floor_y - shoulder[1]) / scale
         stature_cm = (out.stature_m if math.isfinite(out.stature_m) else c.assumed_stature_m) * 100.0
@@ -194,10 +205,13 @@ class LiftMeasuring:
                 else:
                     out.knee_r = val
             out.knee = out.knee_l if side == "left" else out.knee_r
-            out.hip = geo.flexion_deg(Q[sh], Q[hp], Q[kn])
+            if f.seen(kn, th):
+                out.hip = geo.flexion_deg(Q[sh], Q[hp], Q[kn])
             out.ratio = m.hip_knee_ratio(out.hip, out.knee, c.ratio_knee_floor_deg)
-            out.h_frac = geo.horizontal_distance(hand, ankle) / scale
-            out.h_cm = out.h_frac * stature_cm
+            if ankle is not None:
+                out.h_frac = geo.horizontal_distance(hand, ankle) / scale
+                out.h_cm = out.h_frac * stature_cm
+        self._segmentation_angles(out, f, flexion_ok, shoulder, hip, side)
         trunk_seen = all(f.seen(lm, th) for lm in _TRUNK4)
         shoulders_seen = f.seen(_L.LEFT_SHOULDER, th) and f.seen(_L.RIGHT_SHOULDER, th)
         # In a front view the twist shows entirely as depth, MediaPipe's
@@ -212,6 +226,77 @@ class LiftMeasuring:
             out.twist = m.twist_proxy_2d(out.width_q, self._base.width_q, self._base.yaw)
             out.twist_2d = True
         return out
+
+    def _segmentation_2d(self, out: _Measures, f: _Frame, t: float, wrists: list[Landmark],
+                         knees: list[Landmark], ankles: list[Landmark]) -> None:
+        """The body-relative segmentation signals, from the image (a level,
+        static camera: image y is vertical): the wrists against the knees,
+        and the shoulders' height over the floor line (in image heights).
+
+        The knees as seen in this frame; when they are hidden (by the load),
+        as last seen in this lift, or within ``knee_memory_s`` outside a lift
+        (see :attr:`LiftConfig.knee_memory_s`); otherwise unknown (nan)."""
+        P = f.pts
+        hand_y = sum(P[lm][1] for lm in wrists) / len(wrists)
+        if knees:
+            knee_y = sum(P[lm][1] for lm in knees) / len(knees)
+            self._knee_seen = (t, knee_y)
+        else:
+            knee_y = self._remembered_knee_y(t)
+        out.knee_y = knee_y
+        scale = out.scale_img
+        if geo.finite(knee_y, scale) and scale > 1e-9:
+            out.hands_below = (hand_y - knee_y) / scale
+        th = self.config.min_visibility
+        shoulders = [P[lm][1] for lm in (_L.LEFT_SHOULDER, _L.RIGHT_SHOULDER) if f.seen(lm, th)]
+        if ankles:
+            self._floor_seen = max(P[lm][1] for lm in ankles)
+        floor = self._floor_seen
+        if shoulders and math.isfinite(floor):
+            out.height_img = floor - sum(shoulders) / len(shoulders)
+
+    def _segmentation_angles(self, out: _Measures, f: _Frame, flexion_ok: bool, shoulder: geo.PointND,
+                             hip: geo.PointND, side: Side) -> None:
+        """Trunk and (straighter) knee flexion for segmenting: the measured
+        angles where the view shows flexion; in an oblique 2D view the image
+        angles, which read low (a forward bend's horizontal part shrinks by
+        the cosine of the yaw from side-on: 20 deg reads ~15 at 40 deg) and
+        serve segmentation only, never a fault; none in a 2D front view (a
+        bend toward the camera stays vertical in the image: the shoulder
+        height decides there)."""
+        if flexion_ok:
+            out.seg_trunk = out.trunk
+            knees = [k for k in (out.knee_l, out.knee_r) if math.isfinite(k)]
+            out.seg_knee = min(knees) if knees else math.nan
+            return
+        if self._view == VIEW_FRONT:
+            return
+        th = self.config.min_visibility
+        P = f.pts
+        sh2: geo.PointND
+        hp2: geo.PointND
+        if all(f.seen(lm, th) for lm in _TRUNK4):
+            sh2, hp2 = geo.mid(P[_L.LEFT_SHOULDER], P[_L.RIGHT_SHOULDER]), geo.mid(P[_L.LEFT_HIP], P[_L.RIGHT_HIP])
+        else:
+            sh2, hp2 = P[sided(side, "shoulder")], P[sided(side, "hip")]
+        trunk = geo.inclination_deg(hp2, sh2)
+        out.seg_trunk = -trunk if self._forward_sign(f, P, sh2, hp2) < 0 else trunk
+        knees = []
+        for s in ("left", "right"):
+            h, k, a = sided(s, "hip"), sided(s, "knee"), sided(s, "ankle")
+            if f.seen(h, th) and f.seen(k, th) and f.seen(a, th):
+                knees.append(geo.flexion_deg(P[h], P[k], P[a]))
+        out.seg_knee = min(knees) if knees else math.nan
+
+    def _remembered_knee_y(self, t: float) -> float:
+        seen = self._knee_seen
+        if seen is None:
+            return math.nan
+        t_seen, y = seen
+        tr = self._track
+        if tr is not None and t_seen >= tr.start:
+            return y  # seen in this lift
+        return y if t - t_seen <= self.config.knee_memory_s else math.nan
 
     def _twist_world(self, f: _Frame, W: list[list[float]], side: Side) -> float:
         """Shoulder line against hip line in world landmarks. Both shoulders
@@ -270,7 +355,10 @@ class LiftMeasuring:
 
         * During a lift the feet and the camera stay put, so the size
           measured at rest just before the lift is kept (no per-frame noise,
-          no foreshortening).
+          no foreshortening). A lift that did not start from rest (the
+          recording began bent or at the load) starts from the size of its
+          first frame and takes any larger chain seen later: bending only
+          shortens the chain, and a body cannot grow with its feet still.
         * Standing in a side or oblique view: the near-side segment chain
           (shoulder-hip-knee-ankle) / 0.779. It keeps its length while the
           body bends in a side view; in an oblique view bending shortens it a
@@ -280,12 +368,13 @@ class LiftMeasuring:
           learned while upright gives the stature (it also follows a person
           walking toward or away from the camera). Only when both hips are
           seen: in an oblique view the far hip is a guess.
+        * Legs hidden (the chain is not seen): the last size.
         """
         c = self.config
         b = self._base
         alpha = self._alpha(c.scale_tau_s)
         chain = meas.scale_2d
-        warm = b.counts.get("width_k", 0) >= c.baseline_min_frames
+        warm = b.learned_s.get("width_k", 0.0) >= c.baseline_min_s
         if warm and self._view == VIEW_FRONT and meas.hips_seen and geo.finite(b.width_k, meas.width_2d) \
                 and b.width_k > 1e-9:
             by_width = meas.width_2d / b.width_k
@@ -293,7 +382,10 @@ class LiftMeasuring:
             self._width_scale = by_width if not math.isfinite(old) else old + alpha * (by_width - old)
         else:
             self._width_scale = math.nan
-        if self._phase in LIFT_PHASES and math.isfinite(self._lift_scale):
+        tr = self._track
+        if tr is not None and math.isfinite(self._lift_scale):
+            if not tr.from_rest and math.isfinite(chain) and chain > self._lift_scale:
+                self._lift_scale = chain
             return self._lift_scale
         if math.isfinite(self._width_scale):
             # the chain is never longer than the limbs: when it is the larger
@@ -303,7 +395,7 @@ class LiftMeasuring:
             self._scale_s = raw
             return raw
         if not math.isfinite(chain):
-            return math.nan
+            return self._scale_s
         old = self._scale_s
         if math.isfinite(old) and chain < old and self._was_still:
             # standing in place, a body's size cannot shrink: a shorter
@@ -314,14 +406,18 @@ class LiftMeasuring:
         self._scale_s = chain if not math.isfinite(old) else old + alpha * (chain - old)
         return self._scale_s
 
-    def _update_view(self, meas: _Measures, t: float) -> None:
+    def _update_view(self, meas: _Measures, upright: bool) -> None:
+        """The view from the body's yaw: learned from the first frames
+        whatever the posture (a recording may start at the load), then
+        re-estimated only while standing upright between lifts (never
+        during a lift: its angles must all come from one view)."""
         c = self.config
-        if self._phase != STANDING or not math.isfinite(meas.yaw):
+        if not math.isfinite(meas.yaw):
             return
-        if not self._upright(meas):
+        if self._view != VIEW_UNKNOWN and (self._track is not None or not upright):
             return
         alpha = self._alpha(c.view_tau_s)
-        self._base.ema("yaw", meas.yaw, alpha)
+        self._base.ema("yaw", meas.yaw, alpha, self._dt)
         yaw = self._base.yaw
         hyst = c.view_hysteresis_deg if self._view != VIEW_UNKNOWN else 0.0
         bounds = {
@@ -340,14 +436,7 @@ class LiftMeasuring:
             self._view = VIEW_OBLIQUE
 
     def _alpha(self, tau: float) -> float:
-        """EMA weight for one frame at ~30 fps (the frame interval is taken
-        as 1/30 s: robust to duplicate timestamps and gaps)."""
-        return 1.0 - math.exp(-(1.0 / 30.0) / max(tau, 1e-6))
-
-    def _upright(self, meas: _Measures) -> bool:
-        c = self.config
-        b = self._base
-        if math.isfinite(meas.trunk_s) and meas.trunk_s > c.bend_trunk_deg / 2:
-            return False
-        return not (math.isfinite(b.shoulder_h) and b.shoulder_h - meas.shoulder_s > c.bend_shoulder_drop / 2)
-
+        """EMA weight for this frame: 1 - exp(-dt / tau) with the time since
+        the last frame (so an average follows time the same way at any frame
+        rate, and with dropped frames); a duplicate timestamp adds nothing."""
+        return 1.0 - math.exp(-max(self._dt, 0.0) / max(tau, 1e-6))
