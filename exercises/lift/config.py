@@ -90,6 +90,9 @@ SPEC = ExerciseSpec(
         MetricSpec("risk_index", "posture risk index", "", digits=2),
         MetricSpec("rwl_kg", "recommended weight limit", "kg"),
         MetricSpec("lifting_index", "lifting index", "", digits=2),
+        MetricSpec("hands_below_knees", "hands below the knees", "of body height"),
+        MetricSpec("hands_below_knees_max", "hands furthest below the knees", "of body height"),
+        MetricSpec("trunk_flexion_unexplained", "trunk flexion beyond the knee-bend allowance", "deg"),
     ),
 )
 FAULT_PRIORITY: tuple[str, ...] = SPEC.fault_codes
