@@ -474,3 +474,27 @@ def test_no_waiting_for_fresher_frames_when_inference_is_slower_than_the_camera(
     loop._inference_ema = 0.05  # 50 ms per frame: always behind a 30 fps camera
     stale = CapturedFrame(frame, 0.9, 10.0 - 0.020, 1)
     assert loop._fresher(Capture(), stale) is stale  # type: ignore[arg-type]
+
+
+def test_cli_live_on_a_file_judges_the_same_frames_as_analyze(run_coach: RunCoach, person_video: Path,
+                                                              tmp_path: Path) -> None:
+    """A video played with `coach live --source` has no setup screen (it cannot
+    be repositioned), so live and analyze judge the same frames alike."""
+    import json
+
+    live_out, ana_out = tmp_path / "live.jsonl", tmp_path / "analyze.jsonl"
+    live = run_coach("live", "--source", person_video, "--no-window", "--no-voice", "--exercise", "lift",
+                     "--jsonl", live_out, "--no-save", timeout=120)
+    assert live.returncode == 0, live.stderr
+    ana = run_coach("analyze", person_video, "--exercise", "lift", "--jsonl", ana_out, "--no-save", timeout=120)
+    assert ana.returncode == 0, ana.stderr
+
+    def rows(p: Path) -> list[tuple[float, str, tuple[str, ...], int]]:
+        out = []
+        for line in p.read_text().splitlines():
+            r = json.loads(line)
+            out.append((round(r["t"], 3), r["phase"], tuple(r["faults"]), r["reps"]))
+        return out
+
+    assert rows(live_out) == rows(ana_out)
+    assert len(rows(ana_out)) == 45

@@ -131,3 +131,8 @@ def check_outputs(inputs: Iterable[Path | None], outputs: Iterable[tuple[str, Pa
         if out.is_dir():
             raise InputError(f"{out}: is a folder; {option} needs a file path")
         seen.append((option, out))
+
+def use_setup(args: argparse.Namespace) -> bool:
+    """The setup screen runs for a camera unless ``--no-setup``; for a video
+    file only with ``--setup``."""
+    return bool(args.setup) if args.setup is not None else args.source is None

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from coach.commands._advice import earlier_results, summary_advice
-from coach.commands._common import exercise_options, info, make_analyzer
+from coach.commands._common import exercise_options, info, make_analyzer, use_setup
 from coach.commands._store_args import open_session
 from coach.errors import UsageError
 from coach.exercise import SetSummary
@@ -118,7 +118,7 @@ def run_live_programme(args: argparse.Namespace) -> int:
 
             config = LiveConfig(
                 exercise=ps.exercise, target=planned_summary.target, target_unit=planned_summary.target_unit,
-                mirror=args.mirror, setup=None if args.no_setup else SetupConfig(),
+                mirror=args.mirror, setup=SetupConfig() if use_setup(args) else None,
                 lossless=args.source is not None and not args.realtime, max_s=args.duration,
                 end_at_target=True,
             )

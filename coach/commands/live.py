@@ -23,6 +23,7 @@ from coach.commands._common import (
     exercise_options,
     info,
     make_analyzer,
+    use_setup,
 )
 from coach.commands._store_args import add_store_args, session_sink
 from coach.errors import UsageError
@@ -61,8 +62,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="speak the cues with espeak-ng (default: on when espeak-ng and audio exist)")
     p.add_argument("--mirror", action="store_true", help="mirror the picture (selfie view)")
     p.add_argument("--no-window", action="store_true", help="never open a window (headless)")
-    p.add_argument("--no-setup", action="store_true",
-                   help="skip the setup screen: the set starts on the first frame")
+    p.add_argument("--setup", action=argparse.BooleanOptionalAction, default=None,
+                   help="the setup screen (step back, turn side-on, countdown) before the set; default: on for a "
+                        "camera, off for --source VIDEO, which cannot be repositioned and is then judged on the "
+                        "same frames as `coach analyze`")
     p.add_argument("--video-out", type=Path, metavar="MP4", help="write the annotated picture as an MP4")
     p.add_argument("--jsonl", type=Path, metavar="OUT", help="write one JSON object per frame of the set")
     p.add_argument("--summary-json", type=Path, metavar="OUT", help="write the set summary as JSON")
@@ -145,7 +148,7 @@ def cmd_live(args: argparse.Namespace) -> int:
 
         config = LiveConfig(
             exercise=exercise, target=planned.target, target_unit=planned.target_unit, mirror=args.mirror,
-            setup=None if args.no_setup else SetupConfig(),
+            setup=SetupConfig() if use_setup(args) else None,
             lossless=args.source is not None and not args.realtime, max_s=args.duration,
         )
         pipeline = Pipeline(analyzer, policy=policy_for(analyzer))
@@ -183,3 +186,4 @@ def _report(args: argparse.Namespace, result: LiveResult, session_id: int | None
         print(f"annotated video: {args.video_out}")
     if not args.quiet:
         print(result.stats.line(), file=sys.stderr)
+
