@@ -171,9 +171,10 @@ def _looks_numeric(cell: str) -> bool:
     return text.isdigit() or cell.strip() == "-"
 
 
-def format_markdown(report: EvalReport, method: str) -> str:
+def format_markdown(report: EvalReport, method: str, history: str = "") -> str:
     """The body of ACCURACY.md: how to reproduce, the rules (``method``),
-    then every table."""
+    then every table, then ``history`` (the hand-written record of earlier
+    numbers, ``docs/accuracy-history.md``, kept as it is)."""
     s = report.settings
     out = [
         "# Accuracy",
@@ -196,6 +197,8 @@ def format_markdown(report: EvalReport, method: str) -> str:
     ]
     for origin in report.origins:
         out += _origin_md(origin)
+    if history.strip():
+        out += ["", history.strip(), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
