@@ -49,3 +49,17 @@ class StoreError(CoachError):
     """The session database cannot be opened or written."""
 
     exit_code = 6
+
+
+class DamagedStoreError(StoreError):
+    """SQLite found the database damaged while reading it ("database disk
+    image is malformed"); the review commands recover it and try again."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: raised from the signal handler so that the
+    run unwinds like Ctrl-C, saving its session as ``interrupted``."""
+
+    def __init__(self, signal_name: str) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name

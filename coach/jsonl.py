@@ -4,70 +4,42 @@ the summary JSON writer."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from coach.errors import InputError
 from coach.exercise import SetSummary
+from coach.outfile import StreamFile, write_text
 from coach.pipeline import Sample
 
 
-def _open_for_write(path: str | Path) -> TextIO:
-    p = Path(path)
-    try:
-        if p.parent and not p.parent.exists():
-            p.parent.mkdir(parents=True, exist_ok=True)
-        return p.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-
-
 class JsonlSink:
-    """Writes one JSON line per frame; ``cue`` is the feedback policy's cue."""
+    """Writes one JSON line per frame; ``cue`` is the feedback policy's cue.
+
+    Lines are written whole (:class:`~coach.outfile.StreamFile`): on a full
+    disk the file keeps its complete lines only (or is removed if it has
+    none) and the run stops with a one-line :class:`InputError`."""
 
     def __init__(self, path: str | Path, include_metrics: bool = True) -> None:
         self.path = Path(path)
         self.include_metrics = include_metrics
-        self._fh = _open_for_write(path)
+        self._out = StreamFile(self.path, InputError)
         self.lines = 0
 
     def on_sample(self, sample: Sample) -> None:
         obj = sample.verdict.to_json(
             cue=sample.cue.text if sample.cue else None, include_metrics=self.include_metrics
         )
-        try:
-            self._fh.write(json.dumps(obj, separators=(",", ":")) + "\n")
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        self._out.write(json.dumps(obj, separators=(",", ":")) + "\n")
         self.lines += 1
 
     def close(self, summary: SetSummary) -> None:
-        if not self._fh.closed:
-            try:
-                self._fh.close()
-            except OSError as exc:
-                raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        self._out.close()
 
 
 def write_json(path: str | Path, obj: Any) -> None:
-    """Write JSON. A regular file (or a new path) is replaced atomically
-    (temp file + rename); a symlink is followed; a device or pipe
-    (``/dev/stdout``) is written directly, never replaced."""
-    text = json.dumps(obj, indent=2) + "\n"
-    p = Path(path)
-    try:
-        if p.is_symlink():
-            p = p.resolve()
-        if p.is_dir():
-            raise InputError(f"{path}: is a folder; give a file path")
-        if p.exists() and not p.is_file():
-            with p.open("w", encoding="utf-8") as device:
-                device.write(text)
-            return
-        tmp = p.with_name(p.name + ".tmp")
-        with _open_for_write(tmp) as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    """Write JSON completely or not at all (:func:`coach.outfile.write_text`:
+    a regular file is replaced atomically after an ``fsync``; a device or
+    pipe such as ``/dev/stdout`` is written directly); any failure is a
+    one-line :class:`InputError` and leaves no temporary file."""
+    write_text(Path(path), json.dumps(obj, indent=2) + "\n", InputError)

@@ -15,6 +15,7 @@ a short one.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import numpy as np
 
 from coach.errors import InputError
 from coach.landmarks import LANDMARK_NAMES, NUM_LANDMARKS
+from coach.outfile import StreamFile
 from coach.pose import PoseFrame
 
 DEFAULT_FPS = 30.0
@@ -204,33 +206,34 @@ def frame_row(frame: PoseFrame, with_world: bool) -> list[str]:
 
 class PoseTrackWriter:
     """Writes frames as they come (flushes every 30 rows, so a crash loses
-    at most about a second). Use as a context manager."""
+    at most about a second). Use as a context manager. Rows are written
+    whole (:class:`~coach.outfile.StreamFile`): on a full disk the file
+    keeps its complete rows only (or is removed if it has none) and a
+    one-line :class:`InputError` is raised."""
 
     def __init__(self, path: str | Path, with_world: bool = True) -> None:
         self.path = Path(path)
         self.with_world = with_world
-        try:
-            self._fh: TextIO = self.path.open("w", newline="", encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        self._w = csv.writer(self._fh)
-        self._w.writerow(header(with_world))
+        self._out = StreamFile(self.path, InputError)
+        self._line = io.StringIO()
+        self._w = csv.writer(self._line)
+        self._out.write_header(self._row(header(with_world)))
         self.count = 0
 
+    def _row(self, cells: list[str]) -> str:
+        self._line.seek(0)
+        self._line.truncate()
+        self._w.writerow(cells)
+        return self._line.getvalue()
+
     def write(self, frame: PoseFrame) -> None:
-        try:
-            self._w.writerow(frame_row(frame, self.with_world))
-            self.count += 1
-            if self.count % 30 == 0:
-                self._fh.flush()
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        self._out.write(self._row(frame_row(frame, self.with_world)))
+        self.count += 1
+        if self.count % 30 == 0:
+            self._out.flush()
 
     def close(self) -> None:
-        try:
-            self._fh.close()
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        self._out.close()
 
     def __enter__(self) -> PoseTrackWriter:
         return self

@@ -114,7 +114,7 @@ def test_corrupt_database_is_moved_aside(run_coach: RunCoach, tracks: dict[str, 
     hist = run_coach("history")
     assert hist.returncode == 0 and "no sessions recorded yet" in hist.stdout
     lines = hist.stderr.strip().splitlines()
-    assert len(lines) == 1 and "moved it to coach.db.corrupt-" in lines[0] and "started a new one" in lines[0]
+    assert len(lines) == 1 and "kept as coach.db.corrupt-" in lines[0] and "started a new coach.db" in lines[0]
     assert len(list(tmp_path.glob("coach.db.corrupt-*"))) == 1
     # the same during a recording run: one line, and the session is saved in the new database
     db.write_bytes(b"garbage" * 500)

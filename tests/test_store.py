@@ -262,7 +262,7 @@ def test_corrupt_file_is_moved_aside_with_one_notice(tmp_path: Path, content: by
     notices: list[str] = []
     with open_store(path, notify=notices.append) as store:
         assert schema_version(store.conn) == len(MIGRATIONS)
-    assert len(notices) == 1 and "moved it to coach.db.corrupt-" in notices[0]
+    assert len(notices) == 1 and "kept as coach.db.corrupt-" in notices[0]
     moved = list(tmp_path.glob("coach.db.corrupt-*"))
     assert len(moved) == 1 and moved[0].read_bytes() == content
 
@@ -592,7 +592,7 @@ def test_session_sink_on_a_corrupt_database_starts_a_new_one(
     assert isinstance(sink, SessionRecorder)
     run(((f, None) for f in plank_frames(1.0)), Pipeline(ScriptedAnalyzer()), [sink])
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "corrupt-" in err and "started a new one" in err
+    assert err.count("\n") == 1 and "corrupt-" in err and "started a new coach.db" in err
     with open_store(db) as store:
         assert len(history(store.conn)) == 1
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from coach.errors import InputError, UsageError
 from coach.exercise import ExerciseAnalyzer
+from coach.outfile import check_output
 from coach.registry import exercise_names, get_exercise, get_spec, specs
 
 
@@ -116,7 +117,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_outputs(inputs: Iterable[Path | None], outputs: Iterable[tuple[str, Path | None]]) -> None:
     """Refuse, before any work, outputs that would overwrite an input or
-    each other, or that point at a folder."""
+    each other, that point at a folder, or that cannot be written (a
+    missing folder is never created: :func:`coach.outfile.check_output`)."""
     ins = [p for p in inputs if p is not None]
     seen: list[tuple[str, Path]] = []
     for option, out in outputs:
@@ -130,6 +132,7 @@ def check_outputs(inputs: Iterable[Path | None], outputs: Iterable[tuple[str, Pa
                 raise UsageError(f"{option} and {other_option} are the same file {out}")
         if out.is_dir():
             raise InputError(f"{out}: is a folder; {option} needs a file path")
+        check_output(out, option, InputError)
         seen.append((option, out))
 
 def use_setup(args: argparse.Namespace) -> bool:

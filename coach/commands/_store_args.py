@@ -15,9 +15,10 @@ database.
 
 The sink never makes the analysis fail: if the database cannot be opened
 or written (read-only, full disk, unwritable folder) it prints one warning
-line on stderr and the run goes on without saving. A corrupt database file
-is moved aside (``coach.db.corrupt-<timestamp>``), a new one is started and
-one line says so.
+line on stderr, before the work starts, and the run goes on without saving.
+A damaged database is recovered into a new one (the damaged file is kept
+as ``coach.db.corrupt-<timestamp>``) and one line says so; the review
+commands (:func:`review`) do the same when the damage shows up midway.
 """
 
 from __future__ import annotations
@@ -25,13 +26,17 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from coach.errors import StoreError
+from coach.errors import DamagedStoreError, StoreError
 from coach.pipeline import Sink
-from coach.store.db import Store, open_store
+from coach.store.db import Store, is_corrupt_error, open_store
 from coach.store.paths import DB_ENV, resolve_db_path
 from coach.store.recorder import SessionRecorder, SessionWriter, UnsavedSession, UnsavedSink
+
+T = TypeVar("T")
 
 
 def warn(message: str) -> None:
@@ -62,25 +67,58 @@ def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
+def _open_for_recording(args: argparse.Namespace) -> Store | None:
+    """The store a recording run writes to, or None after one warning line
+    (up front, before the work starts) saying why the session is not saved."""
+    path = db_path(args)
+    try:
+        store = open_store(path, notify=warn)
+    except StoreError as exc:
+        warn(f"{exc}; the session is not saved")
+        return None
+    if store.read_only:
+        warn(f"the database {path} is read-only (a read-only file, folder or disk); the session is not saved")
+        store.close()
+        return None
+    return store
+
+
+def _started(store: Store, start: Callable[[], T]) -> T | None:
+    """``start()`` (it writes the session's first rows); a damaged database
+    is recovered and ``start`` tried again; None after one warning line."""
+    for attempt in range(2):
+        try:
+            return start()
+        except sqlite3.DatabaseError as exc:
+            if attempt == 0 and is_corrupt_error(exc):
+                try:
+                    store.recover(exc, notify=warn)
+                    continue
+                except StoreError as err:
+                    exc = sqlite3.DatabaseError(str(err))
+            warn(f"cannot save to the database {store.path} ({exc}); the session is not saved")
+            store.close()
+            return None
+    return None
+
+
 def session_sink(args: argparse.Namespace, *, exercise: str, source: str, target: float | None,
                  mode: str) -> Sink | None:
     """Open the store (creating/migrating it), start a session and a set,
     and return the recording sink; None with ``--no-save``."""
     if getattr(args, "no_save", False):
         return None
-    path = db_path(args)
-    store: Store | None = None
-    try:
-        store = open_store(path, notify=warn)
-        return SessionRecorder(store, exercise=exercise, source=source, target=target, mode=mode,
+    store = _open_for_recording(args)
+    if store is None:
+        return UnsavedSink()
+    opened = store
+
+    def start() -> SessionRecorder:
+        return SessionRecorder(opened, exercise=exercise, source=source, target=target, mode=mode,
                                keep_track=bool(getattr(args, "keep_track", False)), notify=warn)
-    except StoreError as exc:
-        warn(f"{exc}; the session is not saved")
-    except sqlite3.Error as exc:
-        warn(f"cannot save to the database {path} ({exc}); the session is not saved")
-    if store is not None:
-        store.close()
-    return UnsavedSink()
+
+    recorder = _started(store, start)
+    return UnsavedSink() if recorder is None else recorder
 
 
 def open_session(args: argparse.Namespace, *, source: str, mode: str) -> SessionWriter | UnsavedSession:
@@ -95,25 +133,24 @@ def open_session(args: argparse.Namespace, *, source: str, mode: str) -> Session
     warning line in the latter case)."""
     if getattr(args, "no_save", False):
         return UnsavedSession()
-    path = db_path(args)
-    store: Store | None = None
-    try:
-        store = open_store(path, notify=warn)
-        return SessionWriter(store, source=source, mode=mode,
+    store = _open_for_recording(args)
+    if store is None:
+        return UnsavedSession()
+    opened = store
+
+    def start() -> SessionWriter:
+        return SessionWriter(opened, source=source, mode=mode,
                              keep_track=bool(getattr(args, "keep_track", False)), notify=warn)
-    except StoreError as exc:
-        warn(f"{exc}; the session is not saved")
-    except sqlite3.Error as exc:
-        warn(f"cannot save to the database {path} ({exc}); the session is not saved")
-    if store is not None:
-        store.close()
-    return UnsavedSession()
+
+    writer = _started(store, start)
+    return UnsavedSession() if writer is None else writer
 
 
 def open_review_store(args: argparse.Namespace) -> Store | None:
-    """The database for ``history``/``show``/``report``/``export``/``rescore``:
-    None if it does not exist yet (nothing recorded); a corrupt file is moved
-    aside with one warning line, like a recording run does."""
+    """The database for the review commands: None if it does not exist yet
+    (nothing recorded); a damaged file is recovered with one warning line,
+    like a recording run does; one that cannot be written is opened
+    read-only."""
     path = db_path(args)
     if not path.exists():
         return None
@@ -125,6 +162,36 @@ def require_review_store(args: argparse.Namespace) -> Store:
     if store is None:
         raise StoreError(f"no sessions recorded yet (no database at {db_path(args)})")
     return store
+
+
+def review(args: argparse.Namespace, work: Callable[[Store], T], *, missing: Callable[[], T] | None = None,
+           changes: str | None = None) -> T:
+    """Run ``work`` on the review store and close it. If SQLite finds the
+    database damaged midway, it is recovered (one warning line) and
+    ``work`` runs again on the recovered copy. Without a database,
+    ``missing()`` is the result (else a StoreError). ``changes`` says what
+    ``work`` writes ("re-score a session"): a read-only database is then an
+    error before any work."""
+    store = open_review_store(args)
+    if store is None:
+        if missing is not None:
+            return missing()
+        raise StoreError(f"no sessions recorded yet (no database at {db_path(args)})")
+    with store:
+        if changes is not None:
+            store.require_writable(changes)
+        for attempt in range(2):
+            try:
+                return work(store)
+            except (DamagedStoreError, sqlite3.DatabaseError) as exc:
+                damaged = isinstance(exc, DamagedStoreError) or (
+                    isinstance(exc, sqlite3.DatabaseError) and is_corrupt_error(exc))
+                if not damaged or attempt:
+                    if isinstance(exc, StoreError):
+                        raise
+                    raise StoreError(f"database error in {store.path}: {exc}") from None
+                store.recover(exc, notify=warn)
+        raise AssertionError("unreachable")
 
 
 def add_exercise_filter(p: argparse.ArgumentParser) -> None:

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from coach.errors import StoreError, UsageError
+from coach.errors import DamagedStoreError, StoreError, UsageError
+from coach.store.db import is_corrupt_error
 from coach.store.rows import (
     FaultRow,
     HistoryRow,
@@ -28,22 +29,27 @@ from coach.store.rows import (
 )
 
 _SESSION_COLS = ("id, started_at, started_unix, ended_at, status, mode, source, host, pid, coach_version, "
-                 "has_track, last_seen_unix")
+                 "has_track, last_seen_unix, end_reason, uid")
+_NSESSION = 14
 _SET_COLS = ("id, session_id, set_index, exercise, side, target, target_unit, reps, hold_s, best_hold_s, "
-             "duration_s, score, score_formula, visible_fraction, top_fault, scored_at, extra_json")
+             "duration_s, score, score_formula, visible_fraction, top_fault, scored_at, extra_json, target_requested")
 
 
 @contextmanager
 def reading(label: str) -> Iterator[None]:
+    """SQLite errors become one-line :class:`StoreError`; damage is a
+    :class:`DamagedStoreError` (the caller may recover and retry)."""
     try:
         yield
     except sqlite3.Error as exc:
+        if is_corrupt_error(exc):
+            raise DamagedStoreError(f"the database {label} is damaged: {exc}") from None
         raise StoreError(f"cannot read the database {label}: {exc}") from None
 
 
 def _session(r: Sequence[Any]) -> SessionRow:
     return SessionRow(int(r[0]), r[1], float(r[2]), r[3], r[4], r[5], r[6], r[7], int(r[8]), r[9],
-                      bool(r[10]), float(r[11]))
+                      bool(r[10]), float(r[11]), r[12], r[13] or "")
 
 
 def _loads(text: str | None, default: Any) -> Any:
@@ -58,7 +64,8 @@ def _loads(text: str | None, default: Any) -> Any:
 def _set(r: Sequence[Any]) -> SetRow:
     extra = _loads(r[16], {})
     return SetRow(int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5], r[6], int(r[7]), float(r[8]), r[9],
-                  float(r[10]), r[11], r[12], r[13], r[14], r[15], extra if isinstance(extra, dict) else {})
+                  float(r[10]), r[11], r[12], r[13], r[14], r[15], extra if isinstance(extra, dict) else {},
+                  None if r[17] is None else float(r[17]))
 
 
 def _top_fault(conn: sqlite3.Connection, set_id: int) -> str | None:
@@ -122,8 +129,8 @@ def history(conn: sqlite3.Connection, exercise: str | None = None, since_unix: f
     rows = conn.execute(sql, params).fetchall()
     out: list[HistoryRow] = []
     for r in reversed(rows):
-        set_row = get_set(conn, int(r[12])) if r[12] is not None else None
-        out.append(HistoryRow(_session(r[:12]), set_row))
+        set_row = get_set(conn, int(r[_NSESSION])) if r[_NSESSION] is not None else None
+        out.append(HistoryRow(_session(r[:_NSESSION]), set_row))
     return out
 
 

@@ -9,8 +9,11 @@ the running totals and a heartbeat, plus the pose-track chunk with
 ``--keep-track``. A process
 killed with SIGKILL therefore loses at most the frames since the last
 commit. ``close`` replaces the provisional rows with the analyzer's summary
-and marks the session ``complete`` (``interrupted`` when the run ended by
-an exception other than Ctrl-C).
+and marks the session ``complete`` only when the run reached its natural
+end; a run that ended by an exception (Ctrl-C, SIGTERM, an input error, a
+crash) is stored ``interrupted`` with the reason (:func:`end_reason`) and
+its partial data. A SIGKILLed run is marked ``interrupted`` by the next
+start (:func:`coach.store.db.mark_interrupted`).
 
 If the database stops accepting writes (disk full, read-only, I/O error)
 the recorder prints one warning and goes on silently: the analysis never
@@ -22,15 +25,19 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from coach import __version__
-from coach.exercise import SetSummary
+from coach.errors import CoachError, StoreError, Terminated
+from coach.exercise import FrameVerdict, SetSummary
 from coach.pipeline import Sample, Sink
 from coach.pose import PoseFrame
 from coach.store.aggregate import SetAccumulator
-from coach.store.db import Notify, Store, now_iso, transaction
+from coach.store.db import Notify, Store, is_corrupt_error, now_iso, transaction
 from coach.store.proc import current_process
+from coach.store.rows import FaultRow, ItemRow, MetricSecond, SecondRow
 from coach.store.trackblob import encode_frames
 from coach.store.writes import (
     insert_metrics,
@@ -63,9 +70,9 @@ def create_session(store: Store, *, source: str, mode: str, keep_track: bool) ->
     with transaction(store.conn) as conn:
         cur = conn.execute(
             "INSERT INTO sessions (started_at, started_unix, last_seen_unix, status, mode, source, host, pid, "
-            "pid_start, coach_version, has_track) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+            "pid_start, coach_version, has_track, uid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
             (now_iso(now), now, now, mode, source, proc.host, proc.pid, proc.start, __version__,
-             int(keep_track)),
+             int(keep_track), uuid.uuid4().hex),
         )
     return int(cur.lastrowid or 0)
 
@@ -82,11 +89,46 @@ def create_set(store: Store, session_id: int, *, exercise: str, target: float | 
     return int(cur.lastrowid or 0)
 
 
-def in_flight_failure() -> bool:
-    """True while an exception other than Ctrl-C unwinds through the caller
-    (``Sink.close`` runs in ``run()``'s ``finally``)."""
+def in_flight_failure() -> BaseException | None:
+    """The exception unwinding through the caller, if any (``Sink.close``
+    runs in ``run()``'s ``finally``): Ctrl-C and signals included, only a
+    closed generator is not a failure."""
     exc = sys.exc_info()[1]
-    return exc is not None and not isinstance(exc, KeyboardInterrupt | GeneratorExit)
+    return None if exc is None or isinstance(exc, GeneratorExit) else exc
+
+
+def end_reason(exc: BaseException) -> str:
+    """Why a run ended early, in a few words, for ``sessions.end_reason``."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "stopped with Ctrl-C"
+    if isinstance(exc, Terminated):
+        return f"stopped by {exc.signal_name}"
+    if isinstance(exc, CoachError):
+        kind = type(exc).__name__.removesuffix("Error").lower() or "coach"
+        return f"{kind} error: {exc}"[:300]
+    return f"crashed: {type(exc).__name__}: {exc}"[:300]
+
+
+def finish_session(conn: sqlite3.Connection, session_id: int, reason: str | None) -> None:
+    """Mark a session ``complete`` (``reason`` None) or ``interrupted``."""
+    conn.execute(
+        "UPDATE sessions SET status = ?, end_reason = ?, ended_at = ?, last_seen_unix = ? WHERE id = ?",
+        ("complete" if reason is None else "interrupted", reason, now_iso(), time.time(), session_id),
+    )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """The rows of one commit (kept to write them again after a recovery)."""
+
+    seconds: list[SecondRow]
+    metrics: list[MetricSecond]
+    items: list[ItemRow]
+    closed: list[FaultRow]
+    open_faults: list[FaultRow]
+    chunk: tuple[int, float, float, int, bytes] | None
+    last: FrameVerdict | None
+    elapsed: float
 
 
 class SessionRecorder:
@@ -129,6 +171,7 @@ class SessionRecorder:
         self.commits = 0
         self.failed: str | None = None
         self.broken = False
+        self.reason: str | None = None
         self.closed = False
 
     # -- Sink ------------------------------------------------------------------
@@ -146,11 +189,20 @@ class SessionRecorder:
                 or len(self._track) >= TRACK_CHUNK_FRAMES):
             self.flush()
 
+    def note_failure(self, exc: BaseException) -> None:
+        """Say the run failed when ``close`` cannot see the exception (the
+        live loop catches it, closes its sinks, then re-raises it)."""
+        if not self.closed and self.reason is None:
+            self.reason = end_reason(exc)
+
     def close(self, summary: SetSummary) -> None:
         if self.closed:
             return
         self.closed = True
-        self.broken = in_flight_failure()
+        exc = in_flight_failure()
+        if exc is not None and self.reason is None:
+            self.reason = end_reason(exc)
+        self.broken = self.reason is not None
         try:
             if self.failed:
                 return
@@ -158,20 +210,7 @@ class SessionRecorder:
                 self._discard()
                 return
             self._acc.finish()
-            try:
-                with transaction(self.store.conn) as conn:
-                    self._write_pending(conn)
-                    side = self._acc.last.side if self._acc.last is not None else None
-                    write_summary(conn, self.set_id, summary, "recorded", side)
-                    if self.owns_session:
-                        conn.execute(
-                            "UPDATE sessions SET status = ?, ended_at = ?, last_seen_unix = ? WHERE id = ?",
-                            ("interrupted" if self.broken else "complete", now_iso(), time.time(),
-                             self.session_id),
-                        )
-                self.commits += 1
-            except sqlite3.Error as err:
-                self._fail(err)
+            self._commit(summary)
         finally:
             if self.owns_session:
                 self.store.close()
@@ -181,36 +220,67 @@ class SessionRecorder:
         """Commit everything gathered so far (called automatically)."""
         if self.failed or self.closed:
             return
-        try:
-            with transaction(self.store.conn) as conn:
-                self._write_pending(conn)
-            self.commits += 1
-        except sqlite3.Error as err:
-            self._fail(err)
+        self._commit(None)
         self._last_commit = self.clock()
         self._last_commit_t = self._acc.last.t if self._acc.last is not None else None
 
-    def _write_pending(self, conn: sqlite3.Connection) -> None:
+    def _commit(self, summary: SetSummary | None) -> None:
+        """One transaction: the pending rows (and with ``summary`` the
+        set's summary and the session's end). If SQLite finds the database
+        damaged, it is recovered and the same rows are written again."""
+        batch = self._batch()
+        for attempt in range(2):
+            try:
+                with transaction(self.store.conn) as conn:
+                    self._write(conn, batch)
+                    if summary is not None:
+                        side = self._acc.last.side if self._acc.last is not None else None
+                        write_summary(conn, self.set_id, summary, "recorded", side)
+                        if self.owns_session:
+                            finish_session(conn, self.session_id, self.reason)
+                self.commits += 1
+                return
+            except sqlite3.Error as err:
+                if attempt == 0 and is_corrupt_error(err) and self._recovered(err):
+                    continue
+                self._fail(err)
+                return
+
+    def _recovered(self, err: sqlite3.Error) -> bool:
+        """Recover the damaged database; True if this set is still in it."""
+        try:
+            self.store.recover(err, notify=self.notify)
+            row = self.store.conn.execute("SELECT 1 FROM sets WHERE id = ? AND session_id = ?",
+                                          (self.set_id, self.session_id)).fetchone()
+        except (StoreError, sqlite3.Error):
+            return False
+        return row is not None and not self.store.read_only
+
+    def _batch(self) -> _Batch:
         seconds, metrics, items, closed = self._acc.drain()
         current = self._acc.open_second()
         if current is not None:
             seconds.append(current[0])
             metrics.extend(current[1])
-        insert_seconds(conn, self.set_id, seconds)
-        insert_metrics(conn, self.set_id, metrics)
-        insert_provisional_items(conn, self.set_id, items)
-        replace_provisional_faults(conn, self.set_id, closed, self._acc.open_faults())
+        chunk = None
         if self._track:
             frames, self._track = self._track, []
             self._track_seq += 1
-            conn.execute(
-                "INSERT INTO track_chunks (set_id, seq, t0, t1, frames, data) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.set_id, self._track_seq, frames[0].t, frames[-1].t, len(frames), encode_frames(frames)),
-            )
-        last = self._acc.last
-        if last is not None:
-            update_progress(conn, self.session_id, self.set_id, last.reps, last.hold_s,
-                            self._acc.elapsed, last.side)
+            chunk = (self._track_seq, frames[0].t, frames[-1].t, len(frames), encode_frames(frames))
+        return _Batch(seconds, metrics, items, closed, self._acc.open_faults(), chunk, self._acc.last,
+                      self._acc.elapsed)
+
+    def _write(self, conn: sqlite3.Connection, b: _Batch) -> None:
+        insert_seconds(conn, self.set_id, b.seconds)
+        insert_metrics(conn, self.set_id, b.metrics)
+        insert_provisional_items(conn, self.set_id, b.items)
+        replace_provisional_faults(conn, self.set_id, b.closed, b.open_faults)
+        if b.chunk is not None:
+            conn.execute("INSERT OR REPLACE INTO track_chunks (set_id, seq, t0, t1, frames, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (self.set_id, *b.chunk))
+        if b.last is not None:
+            update_progress(conn, self.session_id, self.set_id, b.last.reps, b.last.hold_s, b.elapsed,
+                            b.last.side)
 
     def _discard(self) -> None:
         """A run that failed before its first frame leaves no set (and no
@@ -276,11 +346,14 @@ class SessionWriter:
         self.sets.append(rec)
         return rec
 
-    def close(self, interrupted: bool = False) -> None:
+    def close(self, interrupted: bool = False, reason: str | None = None) -> None:
         if self.closed:
             return
         self.closed = True
-        broken = interrupted or any(r.broken for r in self.sets) or any(not r.closed for r in self.sets)
+        reasons = [r.reason for r in self.sets if r.reason] + (["a set was never closed"] if any(
+            not r.closed for r in self.sets) else [])
+        if reason is None and (interrupted or reasons):
+            reason = reasons[0] if reasons else "stopped before the end"
         try:
             if not self.failed:
                 with transaction(self.store.conn) as conn:
@@ -289,9 +362,7 @@ class SessionWriter:
                     if has_set is None:
                         conn.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
                     else:
-                        conn.execute(
-                            "UPDATE sessions SET status = ?, ended_at = ?, last_seen_unix = ? WHERE id = ?",
-                            ("interrupted" if broken else "complete", now_iso(), time.time(), self.session_id))
+                        finish_session(conn, self.session_id, reason)
         except sqlite3.Error as err:
             self._note(f"cannot save to the database {self.store.path} ({err}); the session goes on "
                        "without saving")
@@ -302,7 +373,8 @@ class SessionWriter:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        self.close(interrupted=exc is not None and not isinstance(exc, KeyboardInterrupt))
+        failed = exc is not None and not isinstance(exc, GeneratorExit)
+        self.close(interrupted=failed, reason=end_reason(exc) if failed and exc is not None else None)
 
 
 class UnsavedSink:
@@ -324,7 +396,7 @@ class UnsavedSession:
     def set_sink(self, *, exercise: str, target: float | None = None) -> Sink:
         return UnsavedSink()
 
-    def close(self, interrupted: bool = False) -> None:
+    def close(self, interrupted: bool = False, reason: str | None = None) -> None:
         pass
 
     def __enter__(self) -> UnsavedSession:

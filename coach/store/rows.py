@@ -23,6 +23,10 @@ class SessionRow:
     coach_version: str
     has_track: bool
     last_seen_unix: float
+    end_reason: str | None = None
+    """Why an ``interrupted`` session ended (None: ran to its end, or unknown)."""
+    uid: str = ""
+    """Identity across databases (export/import)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +51,8 @@ class SetRow:
     top_fault: str | None
     scored_at: str | None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    target_requested: float | None = None
+    """The target the user asked for (None: the exercise default)."""
 
     @property
     def kind(self) -> str:

@@ -30,6 +30,14 @@ Tables (times ``*_s`` are seconds on the set's own clock, the frame ``t``):
 * ``notes`` (version 2): how a session felt, one row per session: ``pain``
   and ``effort`` (0-10, NULL when not given), free ``text``, and when it
   was noted (``coach note``, or the question at the end of ``coach live``).
+
+Version 3 adds ``sessions.end_reason`` (why a session ended
+``interrupted``: Ctrl-C, a signal, an input error, a crash, or the process
+vanished; NULL for a session that ran to its natural end) and
+``sessions.uid``, an identity that survives ``coach export`` and ``coach
+import`` (a random hex id for new sessions; for sessions recorded before
+version 3, ``legacy/<host>/<pid>/<started_at>/<id>``, see
+:func:`legacy_uid`).
 """
 
 from __future__ import annotations
@@ -160,8 +168,21 @@ _V2_NOTES: Migration = (
     )""",
 )
 
-MIGRATIONS: list[Migration] = [_V1, _V2_NOTES]
+_V3_SAFETY: Migration = (
+    "ALTER TABLE sessions ADD COLUMN end_reason TEXT",
+    "ALTER TABLE sessions ADD COLUMN uid TEXT",
+    "UPDATE sessions SET uid = 'legacy/' || host || '/' || pid || '/' || started_at || '/' || id WHERE uid IS NULL",
+    "CREATE UNIQUE INDEX sessions_uid ON sessions (uid)",
+)
+
+MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY]
 """Ordered; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
+
+
+def legacy_uid(host: str, pid: int, started_at: str, session_id: int) -> str:
+    """The ``uid`` migration 3 gives a session recorded before it (the same
+    formula, so an old export imports idempotently)."""
+    return f"legacy/{host}/{pid}/{started_at}/{session_id}"
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
