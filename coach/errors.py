@@ -53,7 +53,12 @@ class StoreError(CoachError):
 
 class DamagedStoreError(StoreError):
     """SQLite found the database damaged while reading it ("database disk
-    image is malformed"); the review commands recover it and try again."""
+    image is malformed"); the review commands recover it and try again.
+    ``detail`` is SQLite's own message."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class Terminated(BaseException):

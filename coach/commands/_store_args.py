@@ -165,14 +165,14 @@ def require_review_store(args: argparse.Namespace) -> Store:
 
 
 def review(args: argparse.Namespace, work: Callable[[Store], T], *, missing: Callable[[], T] | None = None,
-           changes: str | None = None) -> T:
+           changes: str | None = None, create: bool = False) -> T:
     """Run ``work`` on the review store and close it. If SQLite finds the
     database damaged midway, it is recovered (one warning line) and
     ``work`` runs again on the recovered copy. Without a database,
     ``missing()`` is the result (else a StoreError). ``changes`` says what
     ``work`` writes ("re-score a session"): a read-only database is then an
-    error before any work."""
-    store = open_review_store(args)
+    error before any work. ``create``: start a new database if there is none."""
+    store = open_store(db_path(args), notify=warn) if create else open_review_store(args)
     if store is None:
         if missing is not None:
             return missing()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from coach.commands._store_args import add_db_arg, open_review_store
+from coach.commands._store_args import add_db_arg, review
 from coach.errors import StoreError, UsageError
+from coach.outfile import check_output, write_text
+from coach.store.db import Store
 from coach.store.export import FORMATS, export_text
 from coach.store.queries import reading, resolve_session, select_sessions, session_detail
+from coach.store.rows import SessionDetail
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="csv or json (default: from the --out suffix, else json)")
     p.add_argument("--out", "-o", type=Path, default=None, metavar="FILE", help="write here (default: stdout)")
     add_db_arg(p)
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=cmd_export, output_error=StoreError)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -42,27 +44,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.session is None and not args.all:
         raise UsageError("say what to export: a SESSION (an id or 'last') or --all")
     fmt = _format(args)
-    store = open_review_store(args)
-    if store is None:
-        if args.session is not None:
-            raise StoreError("no sessions recorded yet; nothing to export")
-        details = []
-    else:
-        with store, reading(str(store.path)):
+    check_output(args.out, "--out", StoreError)
+
+    def read(store: Store) -> list[SessionDetail]:
+        with reading(str(store.path)):
             if args.all:
                 ids = select_sessions(store.conn)
             else:
                 ids = [resolve_session(store.conn, args.session, str(store.path))]
-            details = [session_detail(store.conn, i) for i in ids]
+            return [session_detail(store.conn, i, with_track=fmt == "json") for i in ids]
+
+    def nothing() -> list[SessionDetail]:
+        if args.session is not None:
+            raise StoreError("no sessions recorded yet; nothing to export")
+        return []
+
+    details = review(args, read, missing=nothing)
     text = export_text(details, fmt)
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, args.out)
-    except OSError as exc:
-        raise StoreError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    write_text(args.out, text, StoreError)
     print(f"exported {len(details)} session(s) to {args.out}", file=sys.stderr)
     return 0

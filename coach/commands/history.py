@@ -4,11 +4,13 @@ session (per set), oldest first."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from coach.commands._store_args import add_db_arg, add_exercise_filter, db_path, exercise_filter, open_review_store
-from coach.errors import UsageError
+from coach.commands._store_args import add_db_arg, add_exercise_filter, db_path, exercise_filter, review
+from coach.errors import StoreError, UsageError
 from coach.registry import fault_label
 from coach.store.dates import local_time, parse_since
+from coach.store.db import Store
 from coach.store.notes import Note, notes_for
 from coach.store.queries import history, reading
 from coach.store.rows import HistoryRow
@@ -26,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="only sessions since DATE (2024-05-31, 2024-05-31T18:00, today, yesterday, 7d)")
     p.add_argument("--limit", "-n", type=int, default=None, metavar="N", help="only the last N sessions")
     add_db_arg(p)
-    p.set_defaults(func=cmd_history)
+    p.set_defaults(func=cmd_history, output_error=StoreError)
 
 
 def history_cells(row: HistoryRow, note: Note | None = None) -> list[str]:
@@ -36,7 +38,7 @@ def history_cells(row: HistoryRow, note: Note | None = None) -> list[str]:
     felt = note.short() if note is not None else "-"
     if st is None:
         return [str(s.id), date, s.mode, "-", "-", "-", "-", s.status, felt]
-    score = "-" if st.score is None else f"{st.score:.0f}"
+    score = "-" if st.score is None else f"{st.score:.0f}" + ("" if s.status == "complete" else "*")
     top = fault_label(st.top_fault) if st.top_fault else "-"
     side = f" ({st.side})" if st.side else ""
     return [str(s.id), date, s.mode, st.exercise + side, st.result_text(), score, top, s.status, felt]
@@ -53,20 +55,27 @@ def format_table(rows: list[list[str]], headers: tuple[str, ...] = HEADERS, righ
     return "\n".join([line(headers), *(line(r) for r in rows)])
 
 
+PARTIAL_NOTE = ("* score of a partial set: the session was interrupted (`coach show ID` says why); "
+                "`coach report` leaves it out of the trend")
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     exercise = exercise_filter(args.exercise)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     since = parse_since(args.since) if args.since else None
-    store = open_review_store(args)
-    if store is None:
-        print(f"no sessions recorded yet (database: {db_path(args)})")
-        return 0
-    with store, reading(str(store.path)):
-        rows = history(store.conn, exercise=exercise, since_unix=since, limit=args.limit)
-        notes = notes_for(store.conn, sorted({r.session.id for r in rows}))
+
+    def read(store: Store) -> tuple[Path, list[HistoryRow], dict[int, Note]]:
+        with reading(str(store.path)):
+            rows = history(store.conn, exercise=exercise, since_unix=since, limit=args.limit)
+            return store.path, rows, notes_for(store.conn, sorted({r.session.id for r in rows}))
+
+    path, rows, notes = review(args, read, missing=lambda: (db_path(args), [], {}))
     if not rows:
-        print("no sessions match" if (exercise or since) else f"no sessions recorded yet (database: {store.path})")
+        print("no sessions match" if (exercise or since) else f"no sessions recorded yet (database: {path})")
         return 0
-    print(format_table([history_cells(r, notes.get(r.session.id)) for r in rows]))
+    cells = [history_cells(r, notes.get(r.session.id)) for r in rows]
+    print(format_table(cells))
+    if any(c[5].endswith("*") for c in cells):
+        print(PARTIAL_NOTE)
     return 0

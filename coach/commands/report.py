@@ -7,9 +7,11 @@ import argparse
 import time
 from pathlib import Path
 
-from coach.commands._store_args import add_db_arg, add_exercise_filter, exercise_filter, require_review_store
+from coach.commands._store_args import add_db_arg, add_exercise_filter, exercise_filter, review
 from coach.errors import StoreError, UsageError
+from coach.outfile import check_output
 from coach.store.dates import parse_since
+from coach.store.db import Store
 from coach.store.queries import reading, resolve_session, select_sessions
 
 DEFAULT_LAST = 10
@@ -32,8 +34,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--share", action="store_true",
                    help="a copy to share (with a physiotherapist, say): leaves out note texts, file and "
                         "database names")
+    p.add_argument("--include-interrupted", action="store_true",
+                   help="also plot the scores of interrupted sessions (partial sets) in the trend")
     add_db_arg(p)
-    p.set_defaults(func=cmd_report)
+    p.set_defaults(func=cmd_report, output_error=StoreError)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -47,8 +51,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("--last must be at least 1")
     exercise = exercise_filter(args.exercise)
     since = parse_since(args.since) if args.since else None
+    check_output(args.out, "--out", StoreError)
     t0 = time.perf_counter()
-    with require_review_store(args) as store:
+
+    def work(store: Store) -> tuple[Path, int]:
         with reading(str(store.path)):
             trend: list[int] | None
             if args.session is not None:
@@ -67,6 +73,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         steps = len(ids) + min(len(ids), MAX_DETAILED)
         with Progress(steps, label="report", unit="steps", plain_interval_s=2.0) as bar:
             path = write_report(store, args.out, ids, trend_session_ids=trend, selection=selection,
-                                on_step=lambda _what: bar.update(), share=args.share)
-    print(f"wrote {path} ({len(ids)} session(s), {time.perf_counter() - t0:.1f} s)")
+                                on_step=lambda _what: bar.update(), share=args.share,
+                                include_interrupted=args.include_interrupted)
+        return path, len(ids)
+
+    path, count = review(args, work)
+    print(f"wrote {path} ({count} session(s), {time.perf_counter() - t0:.1f} s)")
     return 0

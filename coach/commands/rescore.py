@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import argparse
 
-from coach.commands._store_args import add_db_arg, require_review_store
+from coach.commands._store_args import add_db_arg, review
+from coach.errors import StoreError
+from coach.store.db import Store
 from coach.store.queries import reading, resolve_session
-from coach.store.rescore import rescore_session
+from coach.store.rescore import RescoreResult, rescore_session
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,14 +19,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "with --keep-track) and update its scores.")
     p.add_argument("session", metavar="SESSION", help="session id from `coach history`, or 'last'")
     add_db_arg(p)
-    p.set_defaults(func=cmd_rescore)
+    p.set_defaults(func=cmd_rescore, output_error=StoreError)
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    with require_review_store(args) as store:
+    def work(store: Store) -> tuple[int, list[RescoreResult]]:
         with reading(str(store.path)):
             sid = resolve_session(store.conn, args.session, str(store.path))
-        results = rescore_session(store, sid)
+        return sid, rescore_session(store, sid)
+
+    sid, results = review(args, work, changes="re-score a session")
     for r in results:
         old = "none" if r.old_score is None else f"{r.old_score:.1f}"
         print(f"session {sid} {r.exercise}: score {old} -> {r.summary.score:.1f} "

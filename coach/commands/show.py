@@ -7,10 +7,12 @@ import argparse
 import textwrap
 
 from coach.advice import what_next
-from coach.commands._store_args import add_db_arg, require_review_store
+from coach.commands._store_args import add_db_arg, review
 from coach.commands.history import format_table
+from coach.errors import StoreError
 from coach.registry import fault_label
 from coach.store.dates import local_time
+from coach.store.db import Store
 from coach.store.notes import Note, get_note
 from coach.store.queries import reading, resolve_session, session_detail
 from coach.store.results import recent_results
@@ -27,17 +29,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "fault timeline.")
     p.add_argument("session", metavar="SESSION", help="session id from `coach history`, or 'last'")
     add_db_arg(p)
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=cmd_show, output_error=StoreError)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with require_review_store(args) as store, reading(str(store.path)):
-        sid = resolve_session(store.conn, args.session, str(store.path))
-        detail = session_detail(store.conn, sid)
-        current = [r for r in recent_results(store.conn, sessions=1, before_session=sid + 1) if r.session_id == sid]
-        previous = recent_results(store.conn, before_session=sid, sessions=20)
-        note = get_note(store.conn, sid)
-    print(format_session(detail, advice=what_next(current, previous) if current else [], note=note))
+    def read(store: Store) -> tuple[SessionDetail, list[str], Note | None]:
+        with reading(str(store.path)):
+            sid = resolve_session(store.conn, args.session, str(store.path))
+            detail = session_detail(store.conn, sid)
+            current = [r for r in recent_results(store.conn, sessions=1, before_session=sid + 1)
+                       if r.session_id == sid]
+            previous = recent_results(store.conn, before_session=sid, sessions=20)
+            return detail, what_next(current, previous) if current else [], get_note(store.conn, sid)
+
+    detail, advice, note = review(args, read)
+    print(format_session(detail, advice=advice, note=note))
     return 0
 
 
@@ -54,7 +60,9 @@ def format_session(sd: SessionDetail, advice: list[str] | None = None, note: Not
         lines.append("What to work on next:")
         lines.extend(textwrap.fill(a, width=WRAP, initial_indent="  - ", subsequent_indent="    ") for a in advice)
     if s.status == "interrupted":
-        lines.append("  the program stopped before the end of the set: saved data up to its last second, no score")
+        why = s.end_reason or "reason unknown"
+        lines.append(f"  interrupted ({why}): the run stopped before its end; the data up to its last saved "
+                     "second is kept, and any score is of the partial set")
     elif s.status == "running":
         lines.append(f"  still running (process {s.pid})")
     for det in sd.sets:

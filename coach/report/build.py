@@ -45,10 +45,13 @@ class ReportData:
     share: bool = False
     """A report to share (``--share``): no note texts, no file or database
     names, no host."""
+    include_interrupted: bool = False
+    """Scores of interrupted sessions (partial sets) in the trend too."""
 
 
 def load(store: Store, session_ids: Sequence[int], trend_session_ids: Sequence[int] | None,
-         selection: str, on_step: OnStep | None = None, share: bool = False) -> ReportData:
+         selection: str, on_step: OnStep | None = None, share: bool = False,
+         include_interrupted: bool = False) -> ReportData:
     details: list[SessionDetail] = []
     with reading(str(store.path)):
         for sid in session_ids:
@@ -66,7 +69,7 @@ def load(store: Store, session_ids: Sequence[int], trend_session_ids: Sequence[i
             previous = recent_results(store.conn, before_session=newest.id, sessions=20)
         notes = notes_for(store.conn, list(session_ids))
     return ReportData(tuple(details), None if trend_session_ids is None else tuple(trend_session_ids), selection,
-                      str(store.path), tuple(current), tuple(previous), notes, share)
+                      str(store.path), tuple(current), tuple(previous), notes, share, include_interrupted)
 
 
 def render(store: Store, data: ReportData, on_step: OnStep | None = None) -> str:
@@ -142,14 +145,16 @@ def _overview(sessions: Sequence[SessionDetail], notes: Mapping[int, Note]) -> s
             st = det.set
             side = f" ({st.side})" if st.side else ""
             rows.append([str(s.id), local_time(s.started_unix), st.exercise.replace("_", " ") + side,
-                         st.result_text(), score_text(st.score),
+                         st.result_text(), score_text(st.score) + ("*" if st.score is not None and
+                                                                   s.status != "complete" else ""),
                          fault_label(st.top_fault) if st.top_fault else "-", h.badge(s.status), s.mode,
                          notes[s.id].short() if s.id in notes else "-"])
     table = h.table(["Session", "Date", "Exercise", "Result", "Score", "Top fault", "Status", "Mode",
                      "Pain/effort"], rows, numeric=(0, 4, 8), raw=(6,))
     return ("<h2>Sessions</h2><p class=\"explain\">Newest first, one row per set. The result is the good-form "
-            "hold time or the completed reps or lifts, against the target. Interrupted sessions stopped "
-            "without saving a summary, so they have no score.</p>" + table)
+            "hold time or the completed reps or lifts, against the target. An interrupted session stopped "
+            "before its end (Ctrl-C, a signal, an error or a crash): a score marked * is of the partial set, "
+            "and is left out of the trend unless <code>--include-interrupted</code>.</p>" + table)
 
 
 def _formulas(sessions: Sequence[SessionDetail]) -> str:
@@ -170,7 +175,8 @@ def _formulas(sessions: Sequence[SessionDetail]) -> str:
 
 def _trend(store: Store, data: ReportData) -> str:
     with reading(str(store.path)):
-        points = score_trend(store.conn, session_ids=data.trend_session_ids)
+        points = score_trend(store.conn, session_ids=data.trend_session_ids,
+                             include_interrupted=data.include_interrupted)
     by_key: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for sid, started, exercise, score in points:
         by_key.setdefault((exercise, sid), []).append((started, score))
@@ -180,7 +186,9 @@ def _trend(store: Store, data: ReportData) -> str:
         series.setdefault(exercise, []).append(plots.TrendPoint(sid, vals[0][0], mean))
     scope = "all recorded sessions" if data.trend_session_ids is None else "the sessions in this report"
     return ("<h2>Score trend</h2>"
-            f"<p class=\"explain\">The score over {scope}, one line per exercise (the mean of its sets "
+            f"<p class=\"explain\">The score over {scope}"
+            f"{'' if data.include_interrupted else ' (interrupted sessions left out)'}, one line per exercise "
+            "(the mean of its sets "
             "when a session had several); the axis gives each session's id, as in "
             "<code>coach history</code>, and its date. Higher is better form.</p>"
             + h.figure(plots.score_trend(series), "score trend", "Score (0-100) per session, by exercise."))

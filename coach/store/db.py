@@ -137,7 +137,7 @@ def _is_read_only_error(exc: sqlite3.Error) -> bool:
     return any(name.startswith(code) for code in READ_ONLY_ERRORS) or "readonly" in str(exc).lower()
 
 
-def _writable(path: Path) -> bool:
+def is_writable(path: Path) -> bool:
     """Can the database file and its folder (for ``-wal``/``-shm``) be written?"""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK) and not _read_only_fs(path)
 
@@ -184,7 +184,7 @@ def _recover(p: Path, label: str, exc: BaseException, notices: list[str], notify
             f"{label} is not a coach database (not SQLite); it was left untouched - give --db a .db file"
         ) from None
     report = recover_database(p)
-    notices.append(f"the database {label} was damaged ({exc}); {report.line()}")
+    notices.append(f"the database {label} was damaged ({getattr(exc, 'detail', exc)}); {report.line()}")
     if notify is not None:
         notify(notices[-1])
 
@@ -230,7 +230,7 @@ def open_store(path: str | Path, *, notify: Notify | None = None, mark_stale: bo
     if p.is_dir():
         raise StoreError(f"{label} is a folder, not a database file; use --db FILE")
     try:
-        if p.exists() and not _writable(p):
+        if p.exists() and not is_writable(p):
             return _open_read_only(p, label, notices, notify)
         for attempt in range(2):
             try:

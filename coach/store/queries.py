@@ -26,6 +26,7 @@ from coach.store.rows import (
     SessionRow,
     SetDetail,
     SetRow,
+    TrackChunkRow,
 )
 
 _SESSION_COLS = ("id, started_at, started_unix, ended_at, status, mode, source, host, pid, coach_version, "
@@ -43,7 +44,7 @@ def reading(label: str) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         if is_corrupt_error(exc):
-            raise DamagedStoreError(f"the database {label} is damaged: {exc}") from None
+            raise DamagedStoreError(f"the database {label} is damaged: {exc}", str(exc)) from None
         raise StoreError(f"cannot read the database {label}: {exc}") from None
 
 
@@ -122,7 +123,7 @@ def history(conn: sqlite3.Connection, exercise: str | None = None, since_unix: f
            "FROM sessions s LEFT JOIN sets t ON t.session_id = s.id")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY s.started_unix DESC, s.id DESC, t.set_index"
+    sql += " ORDER BY s.started_unix DESC, s.id DESC, t.set_index DESC"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
@@ -153,7 +154,7 @@ def set_ids(conn: sqlite3.Connection, session_id: int) -> list[int]:
         "SELECT id FROM sets WHERE session_id = ? ORDER BY set_index", (session_id,))]
 
 
-def set_detail(conn: sqlite3.Connection, set_id: int) -> SetDetail:
+def set_detail(conn: sqlite3.Connection, set_id: int, with_track: bool = False) -> SetDetail:
     s = get_set(conn, set_id)
     items = tuple(
         ItemRow(set_id, int(r[0]), r[1], float(r[2]), float(r[3]), r[4],
@@ -190,12 +191,19 @@ def set_detail(conn: sqlite3.Connection, set_id: int) -> SetDetail:
     )
     track = conn.execute("SELECT coalesce(sum(frames), 0) FROM track_chunks WHERE set_id = ?",
                          (set_id,)).fetchone()[0]
-    return SetDetail(s, items, faults, seconds, metrics, scores, int(track))
+    chunks = tuple(
+        TrackChunkRow(int(r[0]), float(r[1]), float(r[2]), int(r[3]), bytes(r[4]))
+        for r in conn.execute("SELECT seq, t0, t1, frames, data FROM track_chunks WHERE set_id = ? ORDER BY seq",
+                              (set_id,))
+    ) if with_track else ()
+    return SetDetail(s, items, faults, seconds, metrics, scores, int(track), chunks)
 
 
-def session_detail(conn: sqlite3.Connection, session_id: int) -> SessionDetail:
+def session_detail(conn: sqlite3.Connection, session_id: int, with_track: bool = False) -> SessionDetail:
+    """A session with everything stored about it (the pose track itself
+    only ``with_track``)."""
     session = get_session(conn, session_id)
-    return SessionDetail(session, tuple(set_detail(conn, i) for i in set_ids(conn, session_id)))
+    return SessionDetail(session, tuple(set_detail(conn, i, with_track) for i in set_ids(conn, session_id)))
 
 
 def select_sessions(conn: sqlite3.Connection, *, last: int | None = None, since_unix: float | None = None,
@@ -220,10 +228,15 @@ def select_sessions(conn: sqlite3.Connection, *, last: int | None = None, since_
 
 
 def score_trend(conn: sqlite3.Connection, exercise: str | None = None,
-                session_ids: Sequence[int] | None = None) -> list[tuple[int, float, str, float]]:
-    """(session id, started unix, exercise, score) of scored sets, oldest first."""
+                session_ids: Sequence[int] | None = None,
+                include_interrupted: bool = False) -> list[tuple[int, float, str, float]]:
+    """(session id, started unix, exercise, score) of scored sets, oldest
+    first; sessions that did not end ``complete`` only when asked for
+    (their scores are of partial sets)."""
     sql = ("SELECT s.id, s.started_unix, t.exercise, t.score FROM sets t JOIN sessions s "
            "ON s.id = t.session_id WHERE t.score IS NOT NULL")
+    if not include_interrupted:
+        sql += " AND s.status = 'complete'"
     params: list[Any] = []
     if exercise is not None:
         sql += " AND t.exercise = ?"

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coach.errors import StoreError
+from coach.store.db import is_writable
 from coach.store.salvage import SalvageResult, salvage_pages, try_vacuum_into
 from coach.store.schema import migrate, schema_version
 
@@ -66,7 +67,9 @@ def check_database(path: Path) -> CheckResult:
     if not path.exists():
         raise StoreError(f"no database at {path}")
     try:
-        conn = open_read_only(path)
+        # a writable database is opened normally so that no empty -wal/-shm stays behind
+        conn = sqlite3.connect(str(path), isolation_level=None) if is_writable(path) else open_read_only(path)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         return CheckResult(path, False, (str(exc),))
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -172,6 +173,21 @@ class ScoreRow:
 
 
 @dataclass(frozen=True)
+class TrackChunkRow:
+    """One stored chunk of the raw pose track (see :mod:`coach.store.trackblob`)."""
+
+    seq: int
+    t0: float
+    t1: float
+    frames: int
+    data: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "t0": self.t0, "t1": self.t1, "frames": self.frames,
+                "data": base64.b64encode(self.data).decode("ascii")}
+
+
+@dataclass(frozen=True)
 class SetDetail:
     """A set with everything stored about it."""
 
@@ -182,6 +198,8 @@ class SetDetail:
     metrics: tuple[MetricSecond, ...]
     scores: tuple[ScoreRow, ...]
     track_frames: int
+    chunks: tuple[TrackChunkRow, ...] = ()
+    """The pose track itself, when it was asked for (export)."""
 
     def metric_names(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -198,6 +216,8 @@ class SetDetail:
         out["fault_events"] = [f.to_json() for f in self.faults]
         out["score_history"] = [s.to_json() for s in self.scores]
         out["track_frames"] = self.track_frames
+        if self.chunks:
+            out["track_chunks"] = [c.to_json() for c in self.chunks]
         if with_seconds:
             by_sec: dict[int, dict[str, Any]] = {}
             for m in self.metrics:
