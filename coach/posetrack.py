@@ -85,6 +85,17 @@ def _cell(row: list[str], idx: int | None, path: str, line: int, what: str) -> f
         raise InputError(f"{path}, line {line}: {what} is not a number: {text[:30]!r}") from None
 
 
+def has_aspect_column(path: str | Path) -> bool:
+    """Does the file's header have an ``aspect`` column? (False if unreadable:
+    reading it properly reports why.)"""
+    try:
+        with Path(path).open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return "aspect" in {name.strip().lower() for name in header}
+
+
 def read_pose_track(path: str | Path, fps: float = DEFAULT_FPS, aspect: float | None = None) -> Iterator[PoseFrame]:
     """Stream :class:`PoseFrame` objects from a pose-track CSV.
 

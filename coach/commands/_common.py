@@ -87,6 +87,17 @@ def parse_aspect(text: str) -> float:
     return value
 
 
+def note_ignored_aspect(path: Path, aspect: float | None, quiet: bool = False) -> None:
+    """``--aspect`` is for a pose-track CSV without an ``aspect`` column: a
+    file that records its own aspect wins, and one warning line says so."""
+    from coach.posetrack import has_aspect_column
+    from coach.sources import is_pose_track
+
+    if aspect is not None and is_pose_track(path) and has_aspect_column(path):
+        print(f"coach: warning: --aspect {aspect:.4g} is ignored: {path.name} records its image aspect in its "
+              "'aspect' column, and the recording's own value wins", file=sys.stderr)
+
+
 def non_negative_int(what: str) -> Callable[[str], int]:
     """argparse type: a whole number >= 0, with ``what`` named in the error."""
 

@@ -13,6 +13,7 @@ from coach.commands._common import (
     check_outputs,
     exercise_options,
     make_analyzer,
+    note_ignored_aspect,
     parse_aspect,
 )
 from coach.commands._store_args import add_store_args, session_sink
@@ -33,7 +34,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--video-out", type=Path, metavar="MP4", help="write an annotated video (video input only)")
     p.add_argument("--aspect", type=parse_aspect, default=None, metavar="W:H",
                    help="image aspect of a pose-track CSV that has no 'aspect' column, e.g. 16:9 "
-                        "(default 1:1); angles are measured in true image proportions")
+                        "(default 1:1); angles are measured in true image proportions. A CSV's own "
+                        "'aspect' column wins (a warning says --aspect was ignored)")
     add_model_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_store_args(p)
@@ -47,6 +49,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise InputError(f"{args.input}: no such file")
     check_outputs([args.input], [("--jsonl", args.jsonl), ("--summary-json", args.summary_json),
                                  ("--video-out", args.video_out)])
+    note_ignored_aspect(args.input, args.aspect)
     pipeline = Pipeline(analyzer)
     with ExitStack() as stack:
         items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,

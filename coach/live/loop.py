@@ -221,7 +221,7 @@ class LiveLoop:
             error = exc
         finally:
             capture.stop()
-            summary = self._finish()
+            summary = self._finish(error or capture.error)
         if error is None and capture.error is not None:
             error = capture.error
         if error is not None:
@@ -350,12 +350,18 @@ class LiveLoop:
         self._started = True
         self.sinks = list(self.make_sinks())
 
-    def _finish(self) -> SetSummary | None:
+    def _finish(self, error: BaseException | None = None) -> SetSummary | None:
+        """Close the set's sinks; with ``error`` (the run failed), sinks
+        that record a session are told first, so it is stored
+        ``interrupted`` with the reason (``note_failure``)."""
         if not self._started:
             return None
         summary = self.pipeline.summary()
         first_error: BaseException | None = None
         for sink in self.sinks:
+            note = getattr(sink, "note_failure", None)
+            if error is not None and callable(note):
+                note(error)
             try:
                 sink.close(summary)
             except Exception as exc:  # noqa: BLE001 - close every sink, then report the first failure

