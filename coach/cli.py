@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StdoutError as exc:
         stdout.discard()
         error: type[CoachError] = getattr(args, "output_error", InputError)
-        print(error_line(f"cannot write the output: {exc}"), file=sys.stderr)
+        print(error_line(f"cannot write the standard output: {exc}"), file=sys.stderr)
         return error.exit_code
     except sqlite3.Error as exc:  # a database error no command expected: still a database error
         print(error_line(f"database error: {exc}; `coach db check` checks the database"), file=sys.stderr)

@@ -48,8 +48,24 @@ class CheckedStdout:
             sys.stdout = self._inner
 
     def write(self, text: str) -> int:
+        """Write all of ``text``. With ``PYTHONUNBUFFERED`` the text layer
+        sits on the raw file, whose ``write`` may write only part (a full
+        disk) without an error, and the text layer drops the rest: so the
+        bytes go to the binary layer here, until every one is written."""
+        binary = getattr(self._inner, "buffer", None)
         try:
-            return self._inner.write(text)
+            if binary is None:
+                return self._inner.write(text)
+            self._inner.flush()
+            data = memoryview(text.encode(self._inner.encoding or "utf-8", self._inner.errors or "strict"))
+            while data:
+                n = binary.write(data)
+                if not n:
+                    raise OSError(errno.ENOSPC, "short write: " + os.strerror(errno.ENOSPC))
+                data = data[n:]
+            if self._inner.line_buffering and "\n" in text:
+                binary.flush()
+            return len(text)
         except OSError as exc:
             _raise(exc)
             raise

@@ -163,7 +163,7 @@ def _open_read_only(p: Path, label: str, notices: list[str], notify: Notify | No
             conn.close()
             conn = mem
             migrate(conn, label)
-        conn.execute("SELECT count(*) FROM sessions").fetchone()
+        quick_check(conn)
     except sqlite3.DatabaseError as exc:
         if not is_corrupt_error(exc):
             raise
@@ -189,10 +189,27 @@ def _recover(p: Path, label: str, exc: BaseException, notices: list[str], notify
         notify(notices[-1])
 
 
+QUICK_CHECKED = ("sessions", "sets")
+"""Checked at every opening (``PRAGMA quick_check(table)``: small tables,
+about a millisecond): every listing reads them, so damage there is found
+before it can hide a session. Damage elsewhere shows up when a command
+reads it (then it is recovered, see :func:`coach.commands._store_args.review`)
+or with ``coach db check``."""
+
+
+def quick_check(conn: sqlite3.Connection) -> None:
+    """Raise a "malformed" DatabaseError if a table of :data:`QUICK_CHECKED` is damaged."""
+    for table in QUICK_CHECKED:
+        problems = [str(r[0]) for r in conn.execute(f"PRAGMA quick_check({table})")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({problems[0]})")
+
+
 def _open_writable(p: Path, label: str, mark_stale: bool) -> sqlite3.Connection:
     conn = _connect(p)
     try:
         migrate(conn, label)
+        quick_check(conn)
         if mark_stale:
             try:
                 mark_interrupted(conn)
