@@ -28,8 +28,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _confirm(question: str) -> bool:
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline()
+    if not sys.stdin.isatty():
+        print(file=sys.stderr)  # the answer was not echoed: end the prompt's line
     if not answer:
-        print(file=sys.stderr)
         raise UsageError("no answer to the confirmation question; pass --yes to delete without asking")
     return answer.strip().lower() in ("y", "yes")
 

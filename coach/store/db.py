@@ -202,7 +202,7 @@ def quick_check(conn: sqlite3.Connection) -> None:
     for table in QUICK_CHECKED:
         problems = [str(r[0]) for r in conn.execute(f"PRAGMA quick_check({table})")]
         if problems != ["ok"]:
-            raise sqlite3.DatabaseError(f"database disk image is malformed ({problems[0]})")
+            raise sqlite3.DatabaseError("database disk image is malformed")  # details: `coach db check`
 
 
 def _open_writable(p: Path, label: str, mark_stale: bool) -> sqlite3.Connection:
@@ -238,7 +238,8 @@ def open_store(path: str | Path, *, notify: Notify | None = None, mark_stale: bo
     label = str(p)
     notices: list[str] = []
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if not p.parent.is_dir():
+            p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
             f"cannot create the database folder {p.parent}: {describe_error(exc)}; "

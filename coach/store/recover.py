@@ -150,10 +150,12 @@ def recover_database(path: Path) -> RecoveryReport:
         _fsync(tmp)
         aside = aside_name(path)
         path.rename(aside)
-        for suffix in ("-wal", "-journal"):
+        for suffix in ("-wal", "-journal"):  # kept with the damaged file if they hold anything
             side = path.with_name(path.name + suffix)
-            if side.exists():
+            if side.exists() and side.stat().st_size > 0:
                 side.rename(aside.with_name(aside.name + suffix))
+            else:
+                side.unlink(missing_ok=True)
         path.with_name(path.name + "-shm").unlink(missing_ok=True)
         tmp.rename(path)
         _fsync(path.parent)
