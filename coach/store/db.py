@@ -269,7 +269,9 @@ def open_store(path: str | Path, *, notify: Notify | None = None, mark_stale: bo
 
 def mark_interrupted(conn: sqlite3.Connection) -> list[int]:
     """Mark ``running`` sessions whose process is gone as ``interrupted``
-    (ended at their last commit); returns their ids."""
+    (ended at their last commit, the reason :data:`VANISHED`); returns
+    their ids. One that died before its first set is deleted (nothing of
+    it was recorded)."""
     rows = conn.execute(
         "SELECT id, host, pid, pid_start FROM sessions WHERE status = 'running'"
     ).fetchall()
@@ -283,4 +285,6 @@ def mark_interrupted(conn: sqlite3.Connection) -> list[int]:
                     "WHERE id = ? AND status = 'running'",
                     (VANISHED, sid),
                 )
+                conn.execute("DELETE FROM sessions WHERE id = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM sets WHERE session_id = ?)", (sid, sid))
     return dead
