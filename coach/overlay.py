@@ -323,10 +323,8 @@ class VideoFileWriter:
 
     def _open(self, image: Image) -> cv2.VideoWriter:
         h, w = image.shape[:2]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        if not self.path.parent.is_dir():  # checked before the work; never created silently
+            raise InputError(f"cannot write {self.path}: the folder {self.path.parent} does not exist")
         writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter.fourcc(*"mp4v"), self.fps, (w, h))
         if not writer.isOpened():
             raise InputError(f"{self.path}: cannot write an MP4 video there")

@@ -49,6 +49,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from coach.errors import InputError
 
         raise InputError(f"{args.video}: no such file")
+    from coach.commands._common import check_outputs
+
+    check_outputs([args.video], [("--json", args.json)])
     report = run_bench(config, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     print("\n".join(report.lines()))
     if args.json:

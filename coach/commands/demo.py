@@ -9,6 +9,7 @@ as ``coach analyze`` would, printing the cues as they happen.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 
@@ -59,10 +60,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp, \
             open_session(args, source=f"demo seed {args.seed}", mode="demo") as session:
         out_dir = args.out_dir or Path(tmp)
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{out_dir}: cannot create the folder: {exc.strerror or exc}") from None
+        if not out_dir.is_dir():
+            try:
+                out_dir.mkdir(parents=True)
+            except OSError as exc:
+                raise InputError(f"{out_dir}: cannot create the folder: {exc.strerror or exc}") from None
+            print(f"created {out_dir} for the pose tracks", file=sys.stderr)  # never silently
         for i, (exercise, scenario) in enumerate(segments, start=1):
             path = out_dir / f"demo_{i:02d}_{exercise}.csv"
             write_pose_track(path, scenario.frames)

@@ -147,7 +147,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    from coach.outfile import write_text
+
+    write_text(path, text, InputError)
