@@ -21,6 +21,7 @@ writer, with optional real-time pacing for the live loop.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -361,7 +362,32 @@ class VideoFileWriter:
         if self._writer is not None:
             self._writer.release()
             self._writer = None
+            self._check_written()
         self._last = None
+
+    def _check_written(self) -> None:
+        """OpenCV's writer reports no write error: a full disk leaves a
+        truncated MP4 that will not open. So the file is synced and opened
+        again; if it is not a playable video, it is removed and the error
+        said in one line."""
+        problem = ""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+        if not problem:
+            cap = cv2.VideoCapture(str(self.path))
+            ok = cap.isOpened() and int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) > 0
+            cap.release()
+            if not ok:
+                problem = "the video file is incomplete (is the disk full?)"
+        if problem:
+            self.path.unlink(missing_ok=True)
+            raise InputError(f"cannot write {self.path}: {problem}; removed it")
 
 
 class AnnotatedVideoSink:

@@ -8,6 +8,7 @@ PoseFrames (running the pose model for videos).
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -101,7 +102,8 @@ def run(
     on_frame: Callable[[], None] | None = None,
 ) -> RunResult:
     """Drive ``pipeline`` over (frame, image) items, feeding every sink;
-    sinks are closed with the summary even if the input fails midway."""
+    every sink is closed with the summary even if the input fails midway or
+    another sink fails to close (the first such failure is raised after)."""
     sink_list = list(sinks)
     summary: SetSummary | None = None
     try:
@@ -113,8 +115,14 @@ def run(
                 on_frame()
     finally:
         summary = pipeline.summary()
+        failed: Exception | None = None
         for s in sink_list:
-            s.close(summary)
+            try:
+                s.close(summary)
+            except Exception as exc:  # noqa: BLE001 - close the others (the store), then raise it
+                failed = failed or exc
+        if failed is not None and sys.exc_info()[1] is None:
+            raise failed
     return RunResult(summary, pipeline.frames, pipeline.person_frames)
 
 

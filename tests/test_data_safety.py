@@ -256,24 +256,26 @@ def read_only_analyze(e: Env) -> Proc:
     return proc
 
 
-def _fill(folder: Path) -> None:
-    """Fill the disk to the last byte."""
-    with (folder / "filler").open("wb", buffering=0) as fh:
+def _fill(folder: Path, room: int = 0) -> None:
+    """Fill the disk to the last byte, then free ``room`` bytes."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"x" * 4096)
         except OSError:
             pass
+    os.truncate(filler, max(0, filler.stat().st_size - room))
 
 
 def full(command: Callable[[Env, Path], Proc], leftover: Callable[[Path], None] | None = None,
-         shell_file: str = "") -> Callable[[Env], Proc]:
+         shell_file: str = "", room: int = 0) -> Callable[[Env], Proc]:
     """Run ``command`` with ``folder`` on a full disk; coach must leave no
     temporary or empty file there (``shell_file`` is the target of a shell
     redirect: the shell, not coach, created it)."""
     def row(e: Env) -> Proc:
         with full_disk(e.tmp / "full") as folder:
-            _fill(folder)
+            _fill(folder, room)
             proc = command(e, folder)
             names = [n for n in _leftovers(folder) if n not in ("filler", shell_file)]
             assert not [n for n in names if ".tmp" in n or ".probe" in n], names
@@ -413,6 +415,9 @@ ROWS = (
         "read-only"),
     Row("read-only-analyze", "... a new run says once, up front, that it cannot save", read_only_analyze, 0,
         "is read-only"),
+    Row("read-only-live", "... `coach live` says it before the camera loop, not when the set starts",
+        lambda e: read_only_db(("live", "-e", "plank", "--source", str(e.video), "--no-window", "--no-setup",
+                                "--no-voice", "-q"))(e), 0, "is read-only"),
     Row("read-only-damaged", "a damaged database on a read-only mount: viewed from a copy in memory",
         read_only_damaged_history, 0, "cannot be written; showing the 3 session(s)"),
     Row("export-stdout-full", "`coach export --all > full/e.json` on a full disk",
@@ -435,6 +440,10 @@ ROWS = (
     Row("record-full", "`coach record --out full/t.csv` (real video, real model): no empty t.csv, no cut row",
         full(lambda e, f: e.run("record", "--source", e.video, "--out", f / "t.csv"),
              lambda f: _complete_lines(f / "t.csv")), 3, "No space left on device"),
+    Row("video-out-full", "`coach analyze VIDEO --video-out full/v.mp4`: OpenCV says nothing, coach checks",
+        full(lambda e, f: e.run("analyze", e.video, "-e", "plank", "--video-out", f / "v.mp4", "-q"),
+             room=16384), 3,
+        "the video file is incomplete"),
     Row("summary-json-read-only-folder", "--summary-json into a read-only folder: refused before the work",
         summary_into_read_only_folder, 3, "cannot write --summary-json"),
     Row("jsonl-missing-folder", "--jsonl /nonexistentdir/x.jsonl: refused, the folder is not created",

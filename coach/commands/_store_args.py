@@ -102,6 +102,19 @@ def _started(store: Store, start: Callable[[], T]) -> T | None:
     return None
 
 
+def preflight(args: argparse.Namespace) -> None:
+    """For a run whose sessions start later (``coach live`` opens its set
+    after the setup screen): check now, before the work starts, that the
+    database can save; if not, say so in one line and record nothing."""
+    if getattr(args, "no_save", False):
+        return
+    store = _open_for_recording(args)
+    if store is None:
+        args.no_save = True
+    else:
+        store.close()
+
+
 def session_sink(args: argparse.Namespace, *, exercise: str, source: str, target: float | None,
                  mode: str) -> Sink | None:
     """Open the store (creating/migrating it), start a session and a set,

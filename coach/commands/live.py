@@ -25,7 +25,7 @@ from coach.commands._common import (
     make_analyzer,
     use_setup,
 )
-from coach.commands._store_args import add_store_args, session_sink
+from coach.commands._store_args import add_store_args, preflight, session_sink
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -111,6 +111,7 @@ def cmd_live(args: argparse.Namespace) -> int:
                                   ("--summary-json", args.summary_json)])
     exercise = getattr(analyzer, "name", args.exercise)
     planned = analyzer.summary()
+    preflight(args)  # a database that cannot save is said now, not when the set starts
 
     with ExitStack() as stack:
         # no camera: CameraError (one line, suggests demo) before the model loads
