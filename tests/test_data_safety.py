@@ -345,7 +345,7 @@ def input_error_midway(e: Env) -> Proc:
 
 
 def crash_midway(e: Env) -> Proc:
-    proc = e.run("analyze", e.plank, "-e", "crash_test", "-q", env={"COACH_PLUGINS": "tests.plugins.crash_test"})
+    proc = e.run("analyze", e.plank, "-e", "crash_test", "-q", env={"COACH_PLUGINS": "tests.plugins.crashing"})
     sid, status, why = e.sessions()[-1]
     assert (sid, status) == (4, "interrupted") and why is not None and "crashed: RuntimeError" in why
     return proc

@@ -1,7 +1,7 @@
 """A test exercise whose analyzer crashes (a bug) one second into the set,
 to check that a crash midway leaves the session ``interrupted`` with its
 partial data (tests/test_data_safety.py). Loaded with
-``COACH_PLUGINS=tests.plugins.crash_test``."""
+``COACH_PLUGINS=tests.plugins.crashing``."""
 
 from __future__ import annotations
 
