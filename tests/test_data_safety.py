@@ -371,7 +371,9 @@ def delete_declined(e: Env) -> Proc:
 
 def import_round_trip(e: Env) -> Proc:
     first, again = e.tmp / "e1.json", e.tmp / "e2.json"
+    assert e.run("note", "2", "--pain", "3", "--effort", "6", "--text", "left hip sore").returncode == 0
     assert e.run("export", "--all", "--out", first).returncode == 0
+    assert '"text": "left hip sore"' in first.read_text()
     other = {"COACH_DB": str(e.tmp / "other.db")}
     proc = e.run("import", first, env=other)
     assert "imported 3 session(s)" in proc.stdout
@@ -461,7 +463,8 @@ ROWS = (
     Row("delete-no-answer", "`coach delete 2` with nobody to answer the prompt", delete_without_answer, 2,
         "pass --yes"),
     Row("delete-declined", "`coach delete 2`, answered no", delete_declined, 1, ""),
-    Row("import-round-trip", "export, import twice into another database, export again: identical",
+    Row("import-round-trip", "export (pose track and a note in it), import twice into another database, "
+        "export again: identical",
         import_round_trip, 0, ""),
     Row("import-not-an-export", "`coach import` of a pose-track CSV", import_not_an_export, 3,
         "not JSON"),

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 
 from coach.advice import what_next
-from coach.commands._store_args import db_path
+from coach.commands._store_args import db_path, warn
 from coach.errors import StoreError
 from coach.exercise import SetSummary
 from coach.store.db import open_store
@@ -24,7 +24,7 @@ def earlier_results(args: argparse.Namespace, session_id: int | None) -> list[Se
     if not path.exists():
         return []
     try:
-        with open_store(path, notify=lambda _m: None, mark_stale=False) as store:
+        with open_store(path, notify=warn, mark_stale=False) as store:
             return recent_results(store.conn, before_session=session_id, sessions=20)
     except (StoreError, sqlite3.Error, OSError):
         return []

@@ -11,6 +11,7 @@ from coach.errors import StoreError, UsageError
 from coach.outfile import check_output, write_text
 from coach.store.db import Store
 from coach.store.export import FORMATS, export_text
+from coach.store.notes import Note, notes_for
 from coach.store.queries import reading, resolve_session, select_sessions, session_detail
 from coach.store.rows import SessionDetail
 
@@ -46,21 +47,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = _format(args)
     check_output(args.out, "--out", StoreError)
 
-    def read(store: Store) -> list[SessionDetail]:
+    def read(store: Store) -> tuple[list[SessionDetail], dict[int, Note]]:
         with reading(str(store.path)):
             if args.all:
                 ids = select_sessions(store.conn)
             else:
                 ids = [resolve_session(store.conn, args.session, str(store.path))]
-            return [session_detail(store.conn, i, with_track=fmt == "json") for i in ids]
+            return [session_detail(store.conn, i, with_track=fmt == "json") for i in ids], notes_for(store.conn, ids)
 
-    def nothing() -> list[SessionDetail]:
+    def nothing() -> tuple[list[SessionDetail], dict[int, Note]]:
         if args.session is not None:
             raise StoreError("no sessions recorded yet; nothing to export")
-        return []
+        return [], {}
 
-    details = review(args, read, missing=nothing)
-    text = export_text(details, fmt)
+    details, notes = review(args, read, missing=nothing)
+    text = export_text(details, fmt, notes)
     if args.out is None:
         sys.stdout.write(text)
         return 0

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 
-from coach.commands._store_args import add_db_arg, require_review_store
+from coach.commands._store_args import add_db_arg, review
 from coach.errors import StoreError, UsageError
 from coach.store.db import Store
 from coach.store.notes import Note, set_note
@@ -40,15 +40,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--effort", type=scale, default=None, metavar="0-10", help="how hard it felt")
     p.add_argument("--text", default=None, metavar="TEXT", help="a few words (kept out of `report --share`)")
     add_db_arg(p)
-    p.set_defaults(func=cmd_note)
+    p.set_defaults(func=cmd_note, output_error=StoreError)
 
 
 def cmd_note(args: argparse.Namespace) -> int:
     if args.pain is None and args.effort is None and args.text is None:
         raise UsageError("give at least one of --pain, --effort, --text")
     text = _clean_text(args.text)
-    with require_review_store(args) as store:
-        note = save_note(store, args.session, pain=args.pain, effort=args.effort, text=text)
+    note = review(args, lambda store: save_note(store, args.session, pain=args.pain, effort=args.effort, text=text),
+                  changes="note a session")
     print(f"session {note.session_id}: {note.sentence()}")
     return 0
 

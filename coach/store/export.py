@@ -3,7 +3,9 @@
 JSON: ``{"format": "coach-sessions", "version": 1, "sessions": [...]}``,
 each session with its sets, and each set with its summary fields, items
 (reps/holds/lifts with measures), fault events, score history and the
-per-second rows with their metric aggregates.
+per-second rows with their metric aggregates; the pose track (``--keep-track``)
+and the session's note (``coach note``) too, so ``coach import`` restores it
+all.
 
 CSV: one row per record, the ``record`` column saying which: ``set`` (the
 set's summary), ``rep``/``hold``/``lift`` (one item, measures in ``m_*``
@@ -15,9 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from coach.store.notes import Note
 from coach.store.rows import SessionDetail
 
 FORMATS = ("csv", "json")
@@ -28,9 +31,18 @@ _BASE = ["session_id", "started_at", "status", "mode", "source", "set_index", "e
          "code", "faults", "top_fault", "score_formula", "provisional"]
 
 
-def to_json(sessions: Sequence[SessionDetail]) -> str:
-    doc = {"format": "coach-sessions", "version": EXPORT_VERSION,
-           "sessions": [s.to_json(with_seconds=True) for s in sessions]}
+def to_json(sessions: Sequence[SessionDetail], notes: Mapping[int, Note] | None = None) -> str:
+    """Everything; ``notes`` (``coach note``) go in each session's ``note``
+    (``null`` without one)."""
+    out = []
+    for s in sessions:
+        obj = s.to_json(with_seconds=True)
+        if notes is not None:
+            note = notes.get(s.session.id)
+            obj["note"] = None if note is None else {"pain": note.pain, "effort": note.effort, "text": note.text,
+                                                     "noted_at": note.noted_at}
+        out.append(obj)
+    doc = {"format": "coach-sessions", "version": EXPORT_VERSION, "sessions": out}
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -75,9 +87,9 @@ def to_csv(sessions: Sequence[SessionDetail]) -> str:
     return buf.getvalue()
 
 
-def export_text(sessions: Sequence[SessionDetail], fmt: str) -> str:
+def export_text(sessions: Sequence[SessionDetail], fmt: str, notes: Mapping[int, Note] | None = None) -> str:
     if fmt == "json":
-        return to_json(sessions)
+        return to_json(sessions, notes)
     if fmt == "csv":
         return to_csv(sessions)
     raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")

@@ -2,10 +2,11 @@
 
 The round trip is exact: exporting the imported sessions gives the same
 JSON (ids included when they are free in the target database; otherwise
-the session or set gets a new id and everything else stays the same).
+the session or set gets a new id and everything else stays the same),
+notes (``coach note``) and pose tracks included.
 Sessions are matched by ``uid``, so importing a file twice adds nothing
-the second time. An export made before schema version 2 has no ``uid``;
-the same formula migration 2 used (:func:`coach.store.schema.legacy_uid`)
+the second time. An export made before schema version 3 has no ``uid``;
+the same formula migration 3 used (:func:`coach.store.schema.legacy_uid`)
 gives it one. The whole file is imported in one transaction, or nothing.
 """
 
@@ -155,6 +156,11 @@ def import_sessions(store: Store, sessions: list[Mapping[str, Any]], label: str)
                 renumbered += int(moved)
                 for st in s["sets"]:
                     _insert_set(conn, session_id, st)
+                note = s.get("note")
+                if note:
+                    conn.execute("INSERT INTO notes (session_id, pain, effort, text, noted_at) VALUES (?, ?, ?, ?, ?)",
+                                 (session_id, note.get("pain"), note.get("effort"), note.get("text"),
+                                  note["noted_at"]))
                 imported += 1
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         number = imported + present + 1
