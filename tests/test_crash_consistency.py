@@ -107,7 +107,7 @@ def test_sigkill_at_random_moments(tmp_path: Path, record_property: Callable[[st
     t0 = time.monotonic()
     calibration = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, check=False)
     assert calibration.returncode == 0 and calibration.stdout.endswith("closed\n"), calibration.stderr
-    life = (time.monotonic() - t0) * 1.15
+    life = (time.monotonic() - t0) * 1.35  # a quarter of the kills land after the run ended
     before = _snapshot(db)
 
     rng = random.Random(7)
@@ -156,5 +156,5 @@ def test_sigkill_at_random_moments(tmp_path: Path, record_property: Callable[[st
         record_property(key, value)
     print(f"\nSIGKILL at random moments (life {life:.2f} s): {stats}")
     assert stats["finished"] + stats["interrupted"] + stats["killed_before_session"] == RUNS
-    if stats["interrupted"] < 10:
-        pytest.fail(f"only {stats['interrupted']} kills landed mid-session: the timing is off ({stats})")
+    if stats["interrupted"] < 10 or stats["finished"] < 1:
+        pytest.fail(f"the kills did not cover the run's life (mid-session and after its end): {stats}")
