@@ -132,11 +132,15 @@ def pose_frames_from(
     keep_images: bool = False,
     stack: ExitStack | None = None,
     aspect: float | None = None,
+    workers: int | None = 1,
 ) -> tuple[Iterator[FrameItem], int | None]:
     """(frames, count or None) for a video file or a pose-track CSV.
 
     For a video the pose model runs here (loaded through ``stack`` so the
-    caller closes it). Raises InputError / ModelError with clear messages.
+    caller closes it), in up to ``workers`` processes for a long enough
+    video (:mod:`coach.parallel`; None: one per core; the frames come back in
+    order either way).
+    Raises InputError / ModelError with clear messages.
     """
     from coach.sources import VideoSource, is_pose_track
 
@@ -149,6 +153,21 @@ def pose_frames_from(
     from coach.pose_backend import MediaPipePose, PoseBackendOptions
 
     model = model_path or ensure_model()
+    from coach.parallel import ParallelPose, default_workers, plan_chunks
+
+    workers = default_workers() if workers is None else workers
+    if workers > 1 and source.frame_count:
+        if len(plan_chunks(source.frame_count, workers)) > 1:
+            if not Path(model).is_file():
+                from coach.errors import ModelError
+
+                raise ModelError(f"pose model not found at {model}; run `coach models fetch`")
+            source.close()
+            par = ParallelPose(path, Path(model), source.fps, source.frame_count, workers, keep_images,
+                               size=(source.width, source.height))
+            if stack is not None:
+                stack.callback(par.close)
+            return iter(par), source.frame_count
     backend = MediaPipePose(PoseBackendOptions(model_path=Path(model)))
     if stack is not None:
         stack.enter_context(backend)

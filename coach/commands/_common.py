@@ -46,6 +46,12 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                    help="pose model .task file (default: the managed model, fetched on first use)")
 
 
+def add_workers_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
+                   help="pose-model processes for a video file (default: one per core); "
+                        "results match --workers 1 (see docs/models.md)")
+
+
 def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None) -> ExerciseAnalyzer:
     """A fresh analyzer; unknown names and bad options are usage errors.
     ``options`` are the exercise's own (its spec's ``options``)."""
@@ -108,6 +114,19 @@ def non_negative_int(what: str) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
         if value < 0:
             raise argparse.ArgumentTypeError(f"the {what} must be 0 or more, got {value}")
+        return value
+
+    return parse
+
+
+def positive_int(what: str) -> Callable[[str], int]:
+    """argparse type: a whole number >= 1."""
+    parse0 = non_negative_int(what)
+
+    def parse(text: str) -> int:
+        value = parse0(text)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"the {what} must be 1 or more, got {value}")
         return value
 
     return parse
