@@ -28,9 +28,45 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--soak-minutes", type=float, default=0.0, metavar="M",
                    help="also replay M minutes of session without the model and track memory (default: skip)")
     p.add_argument("--no-frames", action="store_true", help="skip the per-frame timing")
+    p.add_argument("--scaling", type=_workers_list, default=None, metavar="N,N,...",
+                   help="also time whole processes, interleaved: a bare MediaPipe loop against "
+                        "`coach analyze --workers N` for each N, e.g. 1,2,4")
+    p.add_argument("--scaling-frames", type=int, default=900, metavar="N",
+                   help="frames of the generated video for --scaling (default 900, 30 s)")
+    p.add_argument("--rounds", type=int, default=3, metavar="N", help="rounds of --scaling (default 3)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures as JSON")
     add_model_arg(p)
     p.set_defaults(func=cmd_bench)
+
+
+def _workers_list(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of worker counts: {text!r} (e.g. 1,2,4)") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"worker counts must be 1 or more: {text!r}")
+    return values
+
+
+def _scaling(args: argparse.Namespace) -> dict[str, object]:
+    import tempfile
+
+    from coach.bench import make_person_video
+    from coach.bench_scaling import bench_scaling
+    from coach.models import ensure_model
+
+    say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    models = {"full": args.model or ensure_model()}
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        video = args.video
+        frames = args.scaling_frames
+        if video is None:
+            say(f"making a {frames}-frame video of a real person for --scaling")
+            video = make_person_video(Path(tmp) / "person.mp4", frames)
+        report = bench_scaling(video, frames, models, args.exercise, args.scaling, args.rounds, progress=say)
+    print("\n".join(report.lines()))
+    return report.to_json()
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -52,8 +88,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from coach.commands._common import check_outputs
 
     check_outputs([args.video], [("--json", args.json)])
+    if args.scaling and args.rounds < 1:
+        raise UsageError("--rounds must be 1 or more")
     report = run_bench(config, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     print("\n".join(report.lines()))
+    obj = report.to_json()
+    if args.scaling:
+        obj["scaling"] = _scaling(args)
     if args.json:
-        write_json(args.json, report.to_json())
+        write_json(args.json, obj)
     return 0

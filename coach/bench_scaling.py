@@ -1,0 +1,160 @@
+"""``coach bench --scaling 1,2,4``: whole processes, timed against a bare loop.
+
+Every contender is a fresh process over the same video file, timed from
+start to exit (imports, model load, decoding, inference and, for coach,
+analysis and the summary), so nothing is hidden in a warm-up:
+
+- **bare**: the plainest MediaPipe program: ``cv2.VideoCapture`` ->
+  ``cvtColor`` -> ``mp.Image`` -> ``PoseLandmarker.detect_for_video``, one
+  landmarker, results thrown away (:data:`BARE_LOOP`);
+- **coach, N workers**: ``coach analyze VIDEO -e EXERCISE --workers N -q --no-save``;
+- optionally the bare loop and ``coach analyze`` with another model file
+  (``--model-variant``).
+
+The contenders run interleaved: in each round every one runs once, in an
+order rotated from round to round, so a load spike from other processes
+hits all of them alike; each ratio divides two runs of the same round.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BARE_LOOP = r"""
+import sys, cv2, mediapipe as mp
+from mediapipe.tasks.python import BaseOptions, vision
+model, video = sys.argv[1], sys.argv[2]
+cap = cv2.VideoCapture(video)
+fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=model),
+                                    running_mode=vision.RunningMode.VIDEO)
+with vision.PoseLandmarker.create_from_options(opts) as lm:
+    i = 0
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), round(i * 1000 / fps))
+        i += 1
+print(i)
+"""
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Contender:
+    label: str
+    argv: tuple[str, ...]
+    workers: int | None = None  # coach only
+    variant: str = "full"
+
+
+@dataclass
+class Timed:
+    contender: Contender
+    wall_s: list[float] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScalingReport:
+    video: str
+    frames: int
+    rounds: int
+    cpus: int
+    load: tuple[float, float]  # load average before and after
+    results: tuple[Timed, ...]
+
+    def ratios(self, t: Timed) -> list[float]:
+        base = self.results[0].wall_s
+        return [w / b for w, b in zip(t.wall_s, base, strict=True)]
+
+    def lines(self) -> list[str]:
+        out = [f"whole processes on {self.video} ({self.frames} frames), {self.rounds} interleaved rounds, "
+               f"{self.cpus} CPUs, load average {self.load[0]:.1f} -> {self.load[1]:.1f}:",
+               "  contender                      wall s (median)  CPU s   wall / bare (median, range)"]
+        for t in self.results:
+            r = self.ratios(t)
+            out.append(f"  {t.contender.label:<30} {statistics.median(t.wall_s):8.2f}  "
+                       f"{statistics.median(t.cpu_s):8.2f}   {statistics.median(r):.3f} ({min(r):.3f}-{max(r):.3f})")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "video": self.video, "frames": self.frames, "rounds": self.rounds, "cpus": self.cpus,
+            "load": list(self.load),
+            "results": [{"label": t.contender.label, "workers": t.contender.workers, "variant": t.contender.variant,
+                         "wall_s": t.wall_s, "cpu_s": t.cpu_s, "ratio_to_bare": self.ratios(t)}
+                        for t in self.results],
+        }
+
+
+def _env() -> dict[str, str]:
+    """Run this coach tree (not another installed copy) in the children."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("GLOG_minloglevel", "2")
+    return env
+
+
+def contenders(video: Path, models: dict[str, Path], exercise: str, workers: Sequence[int],
+               variants: Sequence[str] = ()) -> list[Contender]:
+    """The bare loop (full model) first: every ratio is against it."""
+    py = sys.executable
+    out = [Contender("bare loop (full)", (py, "-c", BARE_LOOP, str(models["full"]), str(video)))]
+    for n in workers:
+        out.append(Contender(f"coach, {n} worker{'s' if n > 1 else ''} (full)",
+                             (py, "-m", "coach", "analyze", str(video), "-e", exercise, "--workers", str(n),
+                              "--model", str(models["full"]), "-q", "--no-save"), workers=n))
+    for v in variants:
+        if v == "full":
+            continue
+        out.append(Contender(f"bare loop ({v})", (py, "-c", BARE_LOOP, str(models[v]), str(video)), variant=v))
+        n = max(workers) if workers else 1
+        out.append(Contender(f"coach, {n} worker{'s' if n > 1 else ''} ({v})",
+                             (py, "-m", "coach", "analyze", str(video), "-e", exercise, "--workers", str(n),
+                              "--model", str(models[v]), "-q", "--no-save"), workers=n, variant=v))
+    return out
+
+
+def _run_once(c: Contender, env: dict[str, str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(c.argv, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"{c.label} failed ({proc.returncode}): {last}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def bench_scaling(video: Path, frames: int, models: dict[str, Path], exercise: str, workers: Sequence[int],
+                  rounds: int = 3, variants: Sequence[str] = (), progress: Report | None = None) -> ScalingReport:
+    """Time every contender ``rounds`` times, interleaved and rotated."""
+    say = progress or (lambda _m: None)
+    env = _env()
+    timed = [Timed(c) for c in contenders(video, models, exercise, workers, variants)]
+    load0 = os.getloadavg()[0]
+    for r in range(rounds):
+        order = timed[r % len(timed):] + timed[: r % len(timed)]
+        for t in order:
+            wall, cpu = _run_once(t.contender, env)
+            t.wall_s.append(wall)
+            t.cpu_s.append(cpu)
+            say(f"  round {r + 1}/{rounds}: {t.contender.label}: {wall:.2f} s")
+    return ScalingReport(video=str(video), frames=frames, rounds=rounds, cpus=os.cpu_count() or 1,
+                         load=(load0, os.getloadavg()[0]), results=tuple(timed))
