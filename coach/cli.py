@@ -30,6 +30,7 @@ from coach.stdout import CheckedStdout, StdoutError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.analyze",
+    "coach.commands.batch",
     "coach.commands.record",
     "coach.commands.demo",
     "coach.commands.models_cmd",

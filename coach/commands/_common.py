@@ -46,6 +46,31 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                    help="pose model .task file (default: the managed model, fetched on first use)")
 
 
+MODEL_VARIANTS = ("lite", "full", "heavy")
+
+
+def add_model_variant_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model-variant", choices=MODEL_VARIANTS, default=None, metavar="V",
+                   help="pose model size: lite (fastest), full (default) or heavy (most accurate); "
+                        "fetched on first use; see ACCURACY.md")
+
+
+def model_for(args: argparse.Namespace) -> Path | None:
+    """``--model PATH`` if given, else the ``--model-variant`` model
+    (installed on first use), else None (the default model)."""
+    model: Path | None = getattr(args, "model", None)
+    variant: str | None = getattr(args, "model_variant", None)
+    if model is not None:
+        if variant is not None:
+            raise UsageError("give --model or --model-variant, not both")
+        return model
+    if variant is None:
+        return None
+    from coach.models import ensure_model
+
+    return ensure_model(f"pose_landmarker_{variant}")
+
+
 def add_workers_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
                    help="pose-model processes for a video file (default: one per core); "
