@@ -10,10 +10,12 @@ from pathlib import Path
 from coach.commands._common import (
     add_exercise_arg,
     add_model_arg,
+    add_model_variant_arg,
     add_workers_arg,
     check_outputs,
     exercise_options,
     make_analyzer,
+    model_for,
     note_ignored_aspect,
     parse_aspect,
 )
@@ -38,6 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "(default 1:1); angles are measured in true image proportions. A CSV's own "
                         "'aspect' column wins (a warning says --aspect was ignored)")
     add_model_arg(p)
+    add_model_variant_arg(p)
     add_workers_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_store_args(p)
@@ -54,7 +57,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     note_ignored_aspect(args.input, args.aspect)
     pipeline = Pipeline(analyzer)
     with ExitStack() as stack:
-        items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,
+        items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,
                                         stack=stack, aspect=args.aspect, workers=args.workers)
         sinks: list[Sink] = []
         if args.jsonl:

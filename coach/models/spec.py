@@ -21,6 +21,7 @@ DEFAULT_MODEL = "pose_landmarker_full"
 REQUIRED_MEMBERS: tuple[str, ...] = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
 SOURCE_OFFICIAL = "official"
 SOURCE_BUILT = "built-from-wheel"
+SOURCE_BUILT_NPM = "built-from-npm"
 
 ENV_URL_BASE = "COACH_MODEL_URL_BASE"
 
@@ -55,6 +56,33 @@ class WheelBuild:
 
 
 @dataclass(frozen=True)
+class NpmMember:
+    """One bundle member taken from the npm package: a file, or the byte
+    range ``start:end`` of one (a packed assets file)."""
+
+    name: str  # name inside the .task zip
+    source: str  # path inside the tarball, e.g. package/pose_landmark_lite.tflite
+    source_sha256: str
+    norm_mean: float
+    norm_std: float
+    start: int = 0
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class NpmBuild:
+    """How to build a model offline from an npm package tarball."""
+
+    package: str  # "@mediapipe/pose"
+    version: str
+    tarball_url: str
+    tarball_sha256: str
+    members: tuple[NpmMember, ...]
+    sha256: str | None = None  # sha256 of the deterministically built bundle
+    size: int | None = None
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """One pose model as described by ``models/manifest.json``."""
 
@@ -66,6 +94,7 @@ class ModelSpec:
     size: int | None = None
     members: tuple[str, ...] = REQUIRED_MEMBERS
     fallback: WheelBuild | None = None
+    npm: NpmBuild | None = None
 
     @property
     def official_sha256s(self) -> frozenset[str]:
@@ -75,6 +104,8 @@ class ModelSpec:
     @property
     def accepted_sha256s(self) -> frozenset[str]:
         built = {self.fallback.sha256} if self.fallback and self.fallback.sha256 else set()
+        if self.npm is not None and self.npm.sha256:
+            built.add(self.npm.sha256)
         return self.official_sha256s | built
 
     def source_of(self, digest: str) -> str | None:
@@ -83,6 +114,8 @@ class ModelSpec:
             return SOURCE_OFFICIAL
         if self.fallback is not None and digest == self.fallback.sha256:
             return SOURCE_BUILT
+        if self.npm is not None and digest == self.npm.sha256:
+            return SOURCE_BUILT_NPM
         return None
 
     def url_for(self, url_base: str | None = None) -> str:
@@ -98,6 +131,11 @@ def fix_hint(spec: ModelSpec) -> str:
     """How to get ``spec`` installed, for the end of an error message."""
     if spec.fallback is not None and spec.name == DEFAULT_MODEL:
         return FIX_HINT
+    if spec.npm is not None:
+        return (
+            f"run `coach models fetch --name {spec.name}` with access to the npm registry "
+            "(registry.npmjs.org), or set COACH_MODEL_DIR / pass --model PATH"
+        )
     if spec.fallback is not None:
         return (
             f"run `coach models fetch --name {spec.name}` with network access to PyPI, "
@@ -163,6 +201,23 @@ def _spec_from_json(entry: Mapping[str, Any]) -> ModelSpec:
         size=_opt_int(entry, "size"),
         members=tuple(str(m) for m in entry.get("members", REQUIRED_MEMBERS)),
         fallback=None if fallback is None else _fallback_from_json(fallback),
+        npm=None if entry.get("npm") is None else _npm_from_json(entry["npm"]),
+    )
+
+
+def _npm_from_json(entry: Mapping[str, Any]) -> NpmBuild:
+    members = tuple(
+        NpmMember(
+            name=str(m["name"]), source=str(m["source"]), source_sha256=str(m["source_sha256"]),
+            norm_mean=float(m["norm_mean"]), norm_std=float(m["norm_std"]),
+            start=int(m.get("start", 0)), end=_opt_int(m, "end"),
+        )
+        for m in entry["members"]
+    )
+    return NpmBuild(
+        package=str(entry["package"]), version=str(entry["version"]), tarball_url=str(entry["tarball_url"]),
+        tarball_sha256=str(entry["tarball_sha256"]), members=members, sha256=_opt_str(entry, "sha256"),
+        size=_opt_int(entry, "size"),
     )
 
 
