@@ -122,7 +122,9 @@ def contenders(video: Path, models: dict[str, Path], exercise: str, workers: Seq
         if v == "full":
             continue
         out.append(Contender(f"bare loop ({v})", (py, "-c", BARE_LOOP, str(models[v]), str(video)), variant=v))
-        n = max(workers) if workers else 1
+        from coach.parallel import default_workers
+
+        n = min(max(workers), default_workers()) if workers else 1
         out.append(Contender(f"coach, {n} worker{'s' if n > 1 else ''} ({v})",
                              (py, "-m", "coach", "analyze", str(video), "-e", exercise, "--workers", str(n),
                               "--model", str(models[v]), "-q", "--no-save"), workers=n, variant=v))

@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "`coach analyze --workers N` for each N, e.g. 1,2,4")
     p.add_argument("--scaling-frames", type=int, default=900, metavar="N",
                    help="frames of the generated video for --scaling (default 900, 30 s)")
+    p.add_argument("--scaling-variants", default="", metavar="V,V",
+                   help="with --scaling, also time the bare loop and coach with these model variants "
+                        "(lite, heavy), e.g. lite,heavy")
     p.add_argument("--rounds", type=int, default=3, metavar="N", help="rounds of --scaling (default 3)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures as JSON")
     add_model_arg(p)
@@ -57,14 +60,20 @@ def _scaling(args: argparse.Namespace) -> dict[str, object]:
     from coach.models import ensure_model
 
     say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    variants = [v.strip() for v in args.scaling_variants.split(",") if v.strip()]
+    bad = [v for v in variants if v not in ("lite", "full", "heavy")]
+    if bad:
+        raise UsageError(f"--scaling-variants: unknown variant {bad[0]!r} (lite, full, heavy)")
     models = {"full": args.model or ensure_model()}
+    models.update({v: ensure_model(f"pose_landmarker_{v}") for v in variants if v != "full"})
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         video = args.video
         frames = args.scaling_frames
         if video is None:
             say(f"making a {frames}-frame video of a real person for --scaling")
             video = make_person_video(Path(tmp) / "person.mp4", frames)
-        report = bench_scaling(video, frames, models, args.exercise, args.scaling, args.rounds, progress=say)
+        report = bench_scaling(video, frames, models, args.exercise, args.scaling, args.rounds, variants,
+                               progress=say)
     print("\n".join(report.lines()))
     return report.to_json()
 
