@@ -72,7 +72,8 @@ def main(videos: list[Path]) -> None:
                 for triples in ANGLES.values():
                     for i, j, k in triples:
                         if seen[[i, j, k]].all():
-                            ang.append(abs(angle_deg(tuple(pa[i]), tuple(pa[j]), tuple(pa[k])) - angle_deg(tuple(ph[i]), tuple(ph[j]), tuple(ph[k]))))
+                            mine = angle_deg(tuple(pa[i]), tuple(pa[j]), tuple(pa[k]))
+                            ang.append(abs(mine - angle_deg(tuple(ph[i]), tuple(ph[j]), tuple(ph[k]))))
             same = []
             for ex in exercise_names():
                 rows_v, sum_v = _verdicts(per[v], ex)

@@ -64,3 +64,22 @@ def test_report_lines_without_measurements() -> None:
     assert report.checks() == []
     assert report.lines()[0].startswith("coach bench")
     assert math.isnan(Dist.of([]).median)
+
+
+@pytest.mark.slow
+def test_cli_bench_scaling_runs_whole_processes(run_coach: RunCoach, tmp_path: Path, person_video: Path) -> None:
+    """--scaling times a bare MediaPipe program and `coach analyze --workers N`
+    as whole processes over the same file, interleaved (no timing asserted)."""
+    out = tmp_path / "b.json"
+    proc = run_coach("bench", "--no-frames", "--realtime-seconds", "0", "--scaling", "1,2", "--rounds", "2",
+                     "--video", person_video, "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "wall / bare" in proc.stdout
+    scaling = json.loads(out.read_text())["scaling"]
+    labels = [r["label"] for r in scaling["results"]]
+    assert labels == ["bare loop (full)", "coach, 1 worker (full)", "coach, 2 workers (full)"]
+    for r in scaling["results"]:
+        assert len(r["wall_s"]) == len(r["ratio_to_bare"]) == 2 and min(r["wall_s"]) > 0
+    assert scaling["results"][0]["ratio_to_bare"] == [1.0, 1.0]
+    bad = run_coach("bench", "--scaling", "0,2")
+    assert bad.returncode == 2 and "1 or more" in bad.stderr

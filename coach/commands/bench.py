@@ -72,6 +72,10 @@ def _scaling(args: argparse.Namespace) -> dict[str, object]:
         if video is None:
             say(f"making a {frames}-frame video of a real person for --scaling")
             video = make_person_video(Path(tmp) / "person.mp4", frames)
+        else:
+            from coach.sources import VideoSource
+
+            frames = VideoSource(video).frame_count or 0
         report = bench_scaling(video, frames, models, args.exercise, args.scaling, args.rounds, variants,
                                progress=say)
     print("\n".join(report.lines()))
