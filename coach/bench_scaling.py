@@ -6,7 +6,8 @@ analysis and the summary), so nothing is hidden in a warm-up:
 
 - **bare**: the plainest MediaPipe program: ``cv2.VideoCapture`` ->
   ``cvtColor`` -> ``mp.Image`` -> ``PoseLandmarker.detect_for_video``, one
-  landmarker, results thrown away (:data:`BARE_LOOP`);
+  landmarker, results thrown away
+  (:data:`coach.pose_backend.BARE_LOOP_SCRIPT`);
 - **coach, N workers**: ``coach analyze VIDEO -e EXERCISE --workers N -q --no-save``;
 - optionally the bare loop and ``coach analyze`` with another model file
   (``--model-variant``).
@@ -29,27 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BARE_LOOP = r"""
-import sys, cv2, mediapipe as mp
-from mediapipe.tasks.python import BaseOptions, vision
-model, video = sys.argv[1], sys.argv[2]
-cap = cv2.VideoCapture(video)
-fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=model),
-                                    running_mode=vision.RunningMode.VIDEO)
-with vision.PoseLandmarker.create_from_options(opts) as lm:
-    i = 0
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-        lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), round(i * 1000 / fps))
-        i += 1
-print(i)
-"""
-
 Report = Callable[[str], None]
+
+
+def _bare_loop() -> str:
+    """The bare program's source (it lives in the pose backend, the one
+    module that names mediapipe; the parent process is not timed)."""
+    from coach.pose_backend import BARE_LOOP_SCRIPT
+
+    return BARE_LOOP_SCRIPT
 
 
 @dataclass(frozen=True)
@@ -113,7 +102,7 @@ def contenders(video: Path, models: dict[str, Path], exercise: str, workers: Seq
                variants: Sequence[str] = ()) -> list[Contender]:
     """The bare loop (full model) first: every ratio is against it."""
     py = sys.executable
-    out = [Contender("bare loop (full)", (py, "-c", BARE_LOOP, str(models["full"]), str(video)))]
+    out = [Contender("bare loop (full)", (py, "-c", _bare_loop(), str(models["full"]), str(video)))]
     for n in workers:
         out.append(Contender(f"coach, {n} worker{'s' if n > 1 else ''} (full)",
                              (py, "-m", "coach", "analyze", str(video), "-e", exercise, "--workers", str(n),
@@ -121,7 +110,7 @@ def contenders(video: Path, models: dict[str, Path], exercise: str, workers: Seq
     for v in variants:
         if v == "full":
             continue
-        out.append(Contender(f"bare loop ({v})", (py, "-c", BARE_LOOP, str(models[v]), str(video)), variant=v))
+        out.append(Contender(f"bare loop ({v})", (py, "-c", _bare_loop(), str(models[v]), str(video)), variant=v))
         from coach.parallel import default_workers
 
         n = min(max(workers), default_workers()) if workers else 1

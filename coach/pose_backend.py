@@ -205,3 +205,27 @@ class RawLandmarker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+BARE_LOOP_SCRIPT = r"""
+import sys, cv2, mediapipe as mp
+from mediapipe.tasks.python import BaseOptions, vision
+model, video = sys.argv[1], sys.argv[2]
+cap = cv2.VideoCapture(video)
+fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=model),
+                                    running_mode=vision.RunningMode.VIDEO)
+with vision.PoseLandmarker.create_from_options(opts) as lm:
+    i = 0
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), round(i * 1000 / fps))
+        i += 1
+print(i)
+"""
+"""The plainest MediaPipe program over a video file, the baseline of ``coach
+bench --scaling`` (run as ``python -c BARE_LOOP_SCRIPT MODEL VIDEO``): one
+landmarker, no coach code."""

@@ -79,7 +79,7 @@ def test_analyze_workers_2_equals_workers_1(run_coach: RunCoach, long_video: Pat
     for w in (1, 2):
         jl, sj = tmp_path / f"w{w}.jsonl", tmp_path / f"w{w}.json"
         proc = run_coach("analyze", long_video, "-e", "lift", "--workers", w, "--jsonl", jl,
-                         "--summary-json", sj, "--model", model_path, "--no-save")
+                         "--summary-json", sj, "--model", model_path, "--no-save", "-q")
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr.strip() == "", "workers print nothing (MediaPipe's native lines stay silenced)"
         out[w] = ([json.loads(x) for x in jl.read_text().splitlines()], json.loads(sj.read_text()))

@@ -80,7 +80,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     table = ResultsTable(table_path)
     try:
-        with Progress(len(todo), label="batch", enabled=None if not args.quiet else False) as bar:
+        with Progress(len(todo), label="batch", enabled=None if not args.quiet else False, unit="files") as bar:
             counts = run_batch(todo, table, keys, analyse, Engine(workers, args.cluster), Path(model),
                                on_file=lambda _p, _r: bar.update())
     finally:
