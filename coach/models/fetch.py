@@ -76,14 +76,15 @@ def fetch(
     directory = directory if directory is not None else model_dir()
     check_folder(directory)
     try:
-        return _install(spec, directory, force, progress, url_base, wheel, connect_timeout, read_timeout)
+        return _install(spec, directory, force, progress, url_base, wheel, npm_tarball, connect_timeout,
+                        read_timeout)
     except OSError as exc:
         raise ModelError(f"cannot install pose model {spec.name} into {directory}: {exc.strerror or exc}; "
                          f"point {ENV_MODEL_DIR} at a writable folder") from None
 
 
 def _install(spec: ModelSpec, directory: Path, force: bool, progress: Progress | None, url_base: str | None,
-             wheel: Path | None, connect_timeout: float, read_timeout: float) -> Path:
+             wheel: Path | None, npm_tarball: Path | None, connect_timeout: float, read_timeout: float) -> Path:
     dest = directory / spec.filename
     if dest.exists() and not force:
         try:
