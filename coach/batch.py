@@ -153,6 +153,16 @@ def _freeze(frames: Sequence[PoseFrame]) -> Sequence[PoseFrame]:
     return [freeze(f) for f in frames]
 
 
+def _plain_signals() -> None:
+    """In a forked worker: Ctrl-C is the parent's business; SIGTERM/SIGHUP
+    just stop the process (not the CLI's handlers, inherited by the fork)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 class Engine:
     """Runs :func:`infer_file` on many files, yielding results as they finish."""
 
@@ -170,8 +180,8 @@ class Engine:
 
         import coach.pose_backend  # noqa: F401 - imported once, inherited by the forked workers
 
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(paths)),
-                                 mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(paths)), mp_context=mp.get_context("fork"),
+                                 initializer=_plain_signals) as pool:
             futures: list[Future[Landmarks]] = [pool.submit(infer_file, str(p), str(model)) for p in paths]
             try:
                 for fut in as_completed(futures):

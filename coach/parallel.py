@@ -119,6 +119,8 @@ def _skip_cost(width: int, height: int) -> float:
 def _worker(path: str, chunk: Chunk, model: str, fps: float, out: Any) -> None:
     """One worker process: decode, warm up, infer the chunk, send landmarks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # not the CLI's handlers inherited by the fork: just stop
+        signal.signal(sig, signal.SIG_DFL)
     try:
         from coach.cvlog import cv2
         from coach.pose_backend import MediaPipePose, PoseBackendOptions
@@ -181,6 +183,7 @@ class ParallelPose:
         for p in self._procs:
             p.start()
         self.decoded = 0
+        self._finished = 0  # chunks whose worker said "done"
 
     @property
     def workers(self) -> int:
@@ -202,6 +205,7 @@ class ParallelPose:
                 yield msg[1]
             elif msg[0] == "done":
                 self.decoded = int(msg[1])
+                self._finished = k + 1
                 return
             else:
                 _, kind, text = msg
@@ -225,6 +229,11 @@ class ParallelPose:
             self.close()
 
     def close(self) -> None:
+        """Stop the workers: those done exit by themselves (give them a
+        moment to flush their queue), the others are terminated."""
+        for k, p in enumerate(self._procs):
+            if k < self._finished:
+                p.join(timeout=2)
         for p in self._procs:
             if p.is_alive():
                 p.terminate()
