@@ -71,10 +71,19 @@ def model_for(args: argparse.Namespace) -> Path | None:
     return ensure_model(f"pose_landmarker_{variant}")
 
 
-def add_workers_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
-                   help="pose-model processes for a video file (default: one per core); "
-                        "results match --workers 1 (see docs/models.md)")
+def add_workers_arg(p: argparse.ArgumentParser, per_file: bool = False) -> None:
+    """``--workers N``. For ``batch`` (``per_file``) each worker takes whole
+    files (default: one per core). For one video it is opt-in (default 1):
+    landmarks after a chunk boundary come from a second landmarker and can
+    move a verdict that sits on a threshold, so the default gives the same
+    result on every machine."""
+    if per_file:
+        p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
+                       help="files analysed at once (default: one per core)")
+    else:
+        p.add_argument("--workers", type=positive_int("number of workers"), default=1, metavar="N",
+                       help="pose-model processes for a video file (default 1; N > 1 is faster on N cores, and "
+                            "a borderline verdict near a chunk boundary can differ: see docs/models.md)")
 
 
 def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None) -> ExerciseAnalyzer:

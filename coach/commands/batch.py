@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "the files must be readable by the workers at the same path)")
     p.add_argument("--aspect", type=parse_aspect, default=None, metavar="W:H",
                    help="image aspect of pose-track CSVs without an 'aspect' column")
-    add_workers_arg(p)
+    add_workers_arg(p, per_file=True)
     add_model_arg(p)
     add_model_variant_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
