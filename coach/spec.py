@@ -128,6 +128,64 @@ class OptionSpec:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """One condition of a recognition rule: the posture feature ``feature``
+    (a name from :data:`coach.recognition.features.FEATURES`) lies in
+    ``[lo, hi]``. A feature that cannot be measured fails the bound."""
+
+    feature: str
+    lo: float = -math.inf
+    hi: float = math.inf
+
+    def __post_init__(self) -> None:
+        _check_code("feature", self.feature)
+        if not self.lo < self.hi:
+            raise ValueError(f"bound on {self.feature!r}: lo must be below hi")
+
+
+@dataclass(frozen=True)
+class RecognitionSpec:
+    """How :mod:`coach.recognition` tells this exercise from the others and
+    from "none of these": posture rules on camera-independent features
+    (orientation against gravity, floor contacts, joint angles), and how
+    long they must hold.
+
+    ``position`` is the exercise's own position (every bound holds): the
+    plank held, the bridge's top, the knee drawn in, the bottom of a lift.
+    ``settle_s``: time in position before the exercise is recognised.
+    ``rest``: the posture between reps (lying for a bridge, standing for a
+    lift); with ``rest_within_s`` the position counts only when the rest
+    posture was seen that recently before it, or comes that soon after it
+    (a lift goes down from standing and comes back up). ``max_gap_s``: a
+    set goes on while the position comes back within this time. ``lead_s``
+    / ``trail_s``: the movement into / out of the position that still
+    belongs to the set (a bridge's rise, a lift's descent), at most.
+    ``called``: the exercise in words for the mismatch cue ("This looks
+    like a plank, not a hip bridge")."""
+
+    called: str
+    position: tuple[Bound, ...]
+    settle_s: float = 1.0
+    rest: tuple[Bound, ...] = ()
+    rest_within_s: float | None = None
+    max_gap_s: float = 6.0
+    lead_s: float = 0.0
+    trail_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.called.strip():
+            raise ValueError("RecognitionSpec.called must name the exercise")
+        if not self.position:
+            raise ValueError("RecognitionSpec.position needs at least one bound")
+        for name in ("settle_s", "max_gap_s", "lead_s", "trail_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"RecognitionSpec.{name} must be a finite number >= 0")
+        if self.rest_within_s is not None and not (self.rest and self.rest_within_s > 0):
+            raise ValueError("RecognitionSpec.rest_within_s needs a rest posture and a positive time")
+
+
+@dataclass(frozen=True)
 class ExerciseSpec:
     """Everything other modules need to know about one exercise.
 
@@ -164,6 +222,9 @@ class ExerciseSpec:
     None: twice ``default_target``."""
     """Labels and units of the other measure names the analyzer writes (per
     frame in ``metrics`` or per item in ``RepRecord.measures``)."""
+    recognition: RecognitionSpec | None = None
+    """How the exercise is recognised (None: never recognised, only run
+    when named)."""
     _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
     _by_metric: Mapping[str, MetricSpec] = field(init=False, repr=False, compare=False)
 

@@ -65,7 +65,7 @@ from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
 from coach.geometry import angle_deg, bend_deg, clamp, dist, incline_from_horizontal
 from coach.landmarks import Landmark, Side, sided
 from coach.registry import register
-from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
+from coach.spec import Bound, ExerciseSpec, FaultSpec, MetricSpec, RecognitionSpec
 from exercises._filters import Median, Stillness
 from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
 from exercises._plateau import PlateauTimer
@@ -246,6 +246,36 @@ class _Rep:
     max_tilt: float = 0.0
 
 
+RECOGNITION = RecognitionSpec(
+    called="a hip bridge",
+    # the top: shoulders on the floor, hips raised above them (the trunk
+    # slopes up from the shoulders), knees bent, feet and hands on the floor
+    position=(
+        Bound("trunk_incl", 103.0, 160.0),
+        Bound("shoulder_h", hi=0.1),
+        Bound("hip_h", 0.1, 0.4),
+        Bound("knee_flex_min", 35.0, 150.0),
+        Bound("ankle_h_max", hi=0.15),
+        Bound("wrist_h_min", hi=0.1),
+    ),
+    settle_s=0.5,
+    # between reps: lying on the back, knees bent, feet flat
+    rest=(
+        Bound("trunk_incl", 70.0, 110.0),
+        Bound("shoulder_h", hi=0.1),
+        Bound("hip_h", hi=0.1),
+        Bound("knee_flex_min", 35.0, 150.0),
+        Bound("ankle_h_max", hi=0.15),
+        Bound("hip_flex_max", hi=80.0),
+    ),
+    max_gap_s=8.0,
+    lead_s=1.2,
+    trail_s=1.0,
+)
+"""A bridge is recognised at its first top (0.5 s up); the set runs from
+the start of the first rise to the end of the last lowering (about a
+second each, BRIDGE_MOVE_S in the body model)."""
+
 SPEC = ExerciseSpec(
     name="hip_bridge",
     description="hip bridge reps, side or front view: hip extension at the top, arching, feet placement, level hips",
@@ -281,6 +311,7 @@ SPEC = ExerciseSpec(
     # progression cap: 15 reps, the top of the muscular-endurance range
     # (ACSM position stand, Progression models in resistance training, 2009)
     max_target=15.0,
+    recognition=RECOGNITION,
 )
 
 

@@ -58,7 +58,7 @@ from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
 from coach.geometry import angle_deg, dist, elevation_deg, incline_from_horizontal, offset_below
 from coach.landmarks import SIDES, Landmark, Side, other_side, sided
 from coach.registry import register
-from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
+from coach.spec import Bound, ExerciseSpec, FaultSpec, MetricSpec, RecognitionSpec
 from exercises._filters import Median, Stillness, TimedMedian
 from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
 from exercises._plateau import PlateauTimer
@@ -209,6 +209,28 @@ class _Cycle:
         return next(iter(self.legs))
 
 
+RECOGNITION = RecognitionSpec(
+    called="a knee-to-chest stretch",
+    # lying on the back, one or both hips flexed well past a bridge's
+    # resting ~50 degrees, the hands off the floor (holding the knee)
+    position=(
+        Bound("trunk_incl", 60.0, 115.0),
+        Bound("shoulder_h", hi=0.15),
+        Bound("hip_h", hi=0.12),
+        Bound("hip_flex_max", lo=72.0),
+        Bound("wrist_h_min", lo=0.07),
+    ),
+    settle_s=1.0,
+    # lying on the back between sides
+    rest=(
+        Bound("trunk_incl", 65.0, 115.0),
+        Bound("shoulder_h", hi=0.12),
+        Bound("hip_h", hi=0.12),
+    ),
+    max_gap_s=8.0,
+)
+"""A hold of 1 s; the set goes on through the rest between sides."""
+
 SPEC = ExerciseSpec(
     name="knee_to_chest",
     description="supine knee-to-chest stretch, side view: hip flexion, head down, other leg down; holds per side",
@@ -241,6 +263,7 @@ SPEC = ExerciseSpec(
     max_target=30.0,
     sides=("left", "right"),
     side_prompt="Pull your {side} knee to your chest",
+    recognition=RECOGNITION,
 )
 
 

@@ -63,7 +63,7 @@ from coach.exercise import RepRecord, SetSummary
 from coach.geometry import angle_deg, bend_deg, dist, elevation_deg, finite, incline_from_horizontal, offset_below
 from coach.landmarks import Landmark, Side, other_side, sided
 from coach.registry import register
-from coach.spec import ExerciseSpec, FaultSpec, MetricSpec
+from coach.spec import Bound, ExerciseSpec, FaultSpec, MetricSpec, RecognitionSpec
 from exercises._filters import Median, Stillness
 from exercises._floor import FloorAnalyzer, FloorConfig, Judgement
 from exercises._scoring import hold_form, hold_set_score
@@ -245,6 +245,30 @@ class _Episode:
     min_head: float = math.inf
 
 
+RECOGNITION = RecognitionSpec(
+    called="a plank",
+    # body about horizontal, legs straight, the hips not folded (a downward
+    # dog is not a plank), propped up on the forearms or hands: shoulders
+    # off the floor over a near-vertical upper arm, hands on the floor.
+    # Forearm and straight-arm planks both pass; kneeling on the forearms
+    # (knees bent) and the bottom of a push-up (a bent elbow over an upright
+    # forearm) do not.
+    position=(
+        Bound("trunk_incl", 55.0, 130.0),
+        Bound("knee_flex_min", hi=35.0),
+        Bound("hip_flex_min", hi=60.0),
+        Bound("shoulder_h", 0.09, 0.5),
+        Bound("hip_h", hi=0.4),
+        Bound("upper_arm_down_min", hi=50.0),
+        Bound("wrist_h_min", hi=0.1),
+        Bound("pushup_bend", hi=40.0),
+    ),
+    settle_s=1.0,
+    max_gap_s=3.0,
+)
+"""A held plank: 1 s in position (a push-up passes through it in well under
+a second)."""
+
 SPEC = ExerciseSpec(
     name="plank",
     description="forearm plank hold, side view: body line, elbows, head; good-form hold time",
@@ -284,6 +308,7 @@ SPEC = ExerciseSpec(
     # progression cap: endurance holds beyond 60 s add little for back care
     # (McGill, Low Back Disorders, 3rd ed., 2016: repeated short holds)
     max_target=60.0,
+    recognition=RECOGNITION,
 )
 
 

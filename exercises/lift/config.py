@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 from coach.aspect import EVIDENCE_MIXED, AspectConfig
-from coach.spec import ExerciseSpec, FaultSpec, ItemMeasure, MetricSpec, OptionSpec
+from coach.spec import Bound, ExerciseSpec, FaultSpec, ItemMeasure, MetricSpec, OptionSpec, RecognitionSpec
 
 KNEES_STRAIGHT = "knees_straight"
 BACK_ROUNDED = "back_rounded"
@@ -23,6 +23,37 @@ LIFT_PHASES = frozenset({DESCENDING, BOTTOM, ASCENDING})
 
 MAX_LOAD_KG = 500.0
 """A sanity bound for ``load_kg`` (far above anything lifted by hand)."""
+
+RECOGNITION = RecognitionSpec(
+    called="a lift",
+    # the bottom: on the feet (shins steep, hips well off the floor), hands
+    # at or below the knees; a squat with the hands up is not a lift, nor
+    # a plank (shins flat)
+    position=(
+        Bound("hands_below_knees", lo=0.0),
+        Bound("shank_down_max", hi=65.0),
+        Bound("hip_h", lo=0.15),
+        Bound("shoulder_h", lo=0.25),
+        Bound("trunk_incl", hi=120.0),
+        Bound("ankle_h_max", hi=0.2),
+    ),
+    settle_s=0.15,
+    # standing upright, hands above the knees
+    rest=(
+        Bound("trunk_incl", hi=30.0),
+        Bound("hip_h", lo=0.38),
+        Bound("shoulder_h", lo=0.6),
+        Bound("knee_flex_max", hi=45.0),
+        Bound("hands_below_knees", hi=-0.08),
+    ),
+    rest_within_s=4.0,
+    max_gap_s=12.0,
+    lead_s=2.0,
+    trail_s=2.0,
+)
+"""A lift goes down from standing and comes back up: the bottom counts when
+the person stood within 4 s before it or stands up within 4 s after it (a
+forward fold that never stands up is not a lift)."""
 
 SPEC = ExerciseSpec(
     name="lift",
@@ -94,6 +125,7 @@ SPEC = ExerciseSpec(
         MetricSpec("hands_below_knees_max", "hands furthest below the knees", "of body height"),
         MetricSpec("trunk_flexion_unexplained", "trunk flexion beyond the knee-bend allowance", "deg"),
     ),
+    recognition=RECOGNITION,
 )
 FAULT_PRIORITY: tuple[str, ...] = SPEC.fault_codes
 
