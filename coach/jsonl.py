@@ -30,6 +30,9 @@ class JsonlSink:
         obj = sample.verdict.to_json(
             cue=sample.cue.text if sample.cue else None, include_metrics=self.include_metrics
         )
+        extra = getattr(sample, "json_extra", None)  # a routine's frame: its exercise and set
+        if extra:
+            obj.update(extra)
         self._out.write(json.dumps(obj, separators=(",", ":")) + "\n")
         self.lines += 1
 

@@ -419,8 +419,9 @@ class AnnotatedVideoSink:
         if sample.cue is not None:
             self._cue = (sample.cue.text, sample.cue.kind, v.t + self.cue_hold_s)
         cue = self._cue if (self._cue is not None and v.t <= self._cue[2]) else None
-        hud = Hud.from_verdict(v, exercise=self.exercise, target=self.target, target_unit=self.target_unit,
-                               cue=cue[0] if cue else None, cue_kind=cue[1] if cue else None)
+        hud = Hud.from_verdict(v, exercise=getattr(sample, "exercise", None) or self.exercise, target=self.target,
+                               target_unit=self.target_unit, cue=cue[0] if cue else None,
+                               cue_kind=cue[1] if cue else None)
         image = annotate(sample.image.copy(), sample.frame, v, hud)
         self.writer.write(image)
 

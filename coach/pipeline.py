@@ -45,6 +45,20 @@ class Sink(Protocol):
     def close(self, summary: SetSummary) -> None: ...
 
 
+class Watcher(Protocol):
+    """Looks at every smoothed frame beside the analyzer; returns words to
+    say on the frame they are due (the "This looks like a plank" warning,
+    :class:`coach.recognition.mismatch.MismatchWatcher`)."""
+
+    def update(self, frame: PoseFrame) -> str | None: ...
+
+    def reset(self) -> None: ...
+
+
+WATCH_CUE = "recognition"
+"""The ``kind`` of a watcher's cue."""
+
+
 class Pipeline:
     """Smoothing, analysis and feedback for one set."""
 
@@ -53,10 +67,12 @@ class Pipeline:
         analyzer: ExerciseAnalyzer,
         smoother: PoseSmoother | None = None,
         policy: FeedbackPolicy | None = None,
+        watcher: Watcher | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.smoother = smoother or PoseSmoother()
         self.policy = policy or policy_for(analyzer)
+        self.watcher = watcher
         self.frames = 0
         self.person_frames = 0
 
@@ -65,6 +81,10 @@ class Pipeline:
         smooth = self.smoother(raw)
         verdict = self.analyzer.update(smooth)
         cue = self.policy.update(verdict)
+        if self.watcher is not None:
+            said = self.watcher.update(smooth)
+            if said is not None:  # said once, before anything else on that frame
+                cue = Cue(verdict.t, said, WATCH_CUE, spoken=not self.policy.muted)
         self.frames += 1
         if raw.has_person:
             self.person_frames += 1
@@ -77,6 +97,8 @@ class Pipeline:
         self.analyzer.reset()
         self.smoother.reset()
         self.policy.reset()
+        if self.watcher is not None:
+            self.watcher.reset()
         self.frames = 0
         self.person_frames = 0
 

@@ -249,11 +249,14 @@ class _Rep:
 RECOGNITION = RecognitionSpec(
     called="a hip bridge",
     # the top: shoulders on the floor, hips raised above them (the trunk
-    # slopes up from the shoulders), knees bent, feet and hands on the floor
+    # slopes up from the shoulders) and open (shoulder-hip-knee near a
+    # line; lying, the hips are flexed ~45 degrees), knees bent, feet and
+    # hands on the floor
     position=(
         Bound("trunk_incl", 103.0, 160.0),
         Bound("shoulder_h", hi=0.1),
         Bound("hip_h", 0.1, 0.4),
+        Bound("hip_flex_min", hi=35.0),
         Bound("knee_flex_min", 35.0, 150.0),
         Bound("ankle_h_max", hi=0.15),
         Bound("wrist_h_min", hi=0.1),

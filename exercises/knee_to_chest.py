@@ -221,15 +221,20 @@ RECOGNITION = RecognitionSpec(
         Bound("wrist_h_min", lo=0.07),
     ),
     settle_s=1.0,
-    # lying on the back between sides
+    # lying on the back between sides, neither knee drawn in
     rest=(
         Bound("trunk_incl", 65.0, 115.0),
         Bound("shoulder_h", hi=0.12),
         Bound("hip_h", hi=0.12),
+        Bound("hip_flex_max", hi=65.0),
     ),
     max_gap_s=8.0,
+    lead_s=1.5,
+    trail_s=1.5,
 )
-"""A hold of 1 s; the set goes on through the rest between sides."""
+"""A hold of 1 s; the set runs from the first pull (the last frame at rest
+before it, within 1.5 s) to the last release, through the rest between
+sides."""
 
 SPEC = ExerciseSpec(
     name="knee_to_chest",

@@ -255,7 +255,7 @@ RECOGNITION = RecognitionSpec(
     # forearm) do not.
     position=(
         Bound("trunk_incl", 55.0, 130.0),
-        Bound("knee_flex_min", hi=35.0),
+        Bound("knee_flex_min", hi=25.0),
         Bound("hip_flex_min", hi=60.0),
         Bound("shoulder_h", 0.09, 0.5),
         Bound("hip_h", hi=0.4),

@@ -16,8 +16,9 @@ from coach.registry import exercise_names, get_exercise, get_spec, specs
 
 def add_exercise_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
     p.add_argument(
-        "--exercise", "-e", required=required, metavar="NAME",
-        help="exercise to judge: " + ", ".join(exercise_names()),
+        "--exercise", "-e", required=required, metavar="NAME", default=None,
+        help="exercise to judge: " + ", ".join(exercise_names())
+             + ("" if required else "; 'auto' or none: recognise it, and split a routine into sets"),
     )
     p.add_argument("--target", type=float, default=None,
                    help="target for the set: reps, lifts, or hold seconds (exercise default otherwise)")

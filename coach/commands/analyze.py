@@ -7,6 +7,7 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
+from coach.commands._auto import check_auto_args, is_auto, print_sets, set_analyzer_factory, sets_json, watcher_for
 from coach.commands._common import (
     add_exercise_arg,
     add_model_arg,
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("analyze", help="judge a video file or pose-track CSV",
                        description="Judge a video file or a pose-track CSV frame by frame.")
     p.add_argument("input", type=Path, help="video file (.mp4, .avi, ...) or pose-track .csv")
-    add_exercise_arg(p)
+    add_exercise_arg(p, required=False)
     p.add_argument("--jsonl", type=Path, metavar="OUT", help="write one JSON object per frame")
     p.add_argument("--summary-json", type=Path, metavar="OUT", help="write the set summary as JSON")
     p.add_argument("--video-out", type=Path, metavar="MP4", help="write an annotated video (video input only)")
@@ -48,14 +49,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    if is_auto(args.exercise):
+        return _analyze_auto(args)
     # an unknown exercise or a bad option fails before any I/O
     analyzer = make_analyzer(args.exercise, args.target, exercise_options(args))
-    if not args.input.exists():
-        raise InputError(f"{args.input}: no such file")
-    check_outputs([args.input], [("--jsonl", args.jsonl), ("--summary-json", args.summary_json),
-                                 ("--video-out", args.video_out)])
-    note_ignored_aspect(args.input, args.aspect)
-    pipeline = Pipeline(analyzer)
+    _check_input(args)
+    pipeline = Pipeline(analyzer, watcher=watcher_for(analyzer.name, args.quiet))
     with ExitStack() as stack:
         items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,
                                         stack=stack, aspect=args.aspect, workers=args.workers)
@@ -91,4 +90,51 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         advice = [] if result.no_person else summary_advice(args, [summary], getattr(store_sink, "session_id", None))
         print(format_summary(summary, no_person=result.no_person, advice=advice))
+    return 0
+
+
+def _check_input(args: argparse.Namespace) -> None:
+    if not args.input.exists():
+        raise InputError(f"{args.input}: no such file")
+    check_outputs([args.input], [("--jsonl", args.jsonl), ("--summary-json", args.summary_json),
+                                 ("--video-out", args.video_out)])
+    note_ignored_aspect(args.input, args.aspect)
+
+
+def _analyze_auto(args: argparse.Namespace) -> int:
+    """Recognise the exercise and split the recording into sets, each
+    judged by its own analyzer and recorded as a set of one session."""
+    from coach.commands._store_args import open_session
+    from coach.recognition.routine import RoutineRunner, run_routine
+
+    check_auto_args(args)
+    make = set_analyzer_factory(exercise_options(args))
+    _check_input(args)
+    with ExitStack() as stack:
+        items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,
+                                        stack=stack, aspect=args.aspect)
+        sinks: list[Sink] = []
+        if args.jsonl:
+            sinks.append(JsonlSink(args.jsonl))
+        if args.video_out:
+            from coach.sources import is_pose_track
+
+            if is_pose_track(args.input):
+                raise InputError("--video-out needs a video input; a pose-track CSV has no pixels")
+            from coach.overlay import AnnotatedVideoSink
+
+            sinks.append(AnnotatedVideoSink(args.video_out, exercise="auto"))
+        session = open_session(args, source=str(args.input), mode="analyze")
+        stack.enter_context(session)
+        # a video being drawn is judged as the live coach would (no look-ahead: frames are not held back)
+        runner = RoutineRunner(make, lag_s=0.0 if args.video_out else None,
+                               open_sinks=lambda exercise, index: [session.set_sink(exercise=exercise)])
+        with Progress(total, label=f"analyze {args.input.name}", enabled=None if not args.quiet else False) as bar:
+            sets = run_routine(items, runner, sinks, on_frame=bar.update)
+    if args.summary_json:
+        write_json(args.summary_json, sets_json(sets, {
+            "frames": runner.frames, "person_frames": runner.person_frames,
+            "no_person_detected": runner.person_frames == 0, "input": str(args.input)}))
+    if not args.quiet:
+        print_sets(sets, no_person=runner.person_frames == 0)
     return 0

@@ -28,6 +28,7 @@ those two numbers. Both cost a few tens of microseconds per frame.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -206,7 +207,7 @@ def floor_tilt(pts: Sequence[Sequence[float] | None], stature: float, max_tilt_d
     axis = _long_axis(pts)
     if axis is None or not stature > 1e-9:
         return NAN
-    sy = sorted(((_along(p, axis), p[1]) for lm in _FLOOR if (p := pts[lm]) is not None))
+    sy = sorted((_along(p, axis), p[1]) for lm in _FLOOR if (p := pts[lm]) is not None)
     if len(sy) < 3:
         return NAN
     hull: list[tuple[float, float]] = []  # lower hull: the largest y (y down) from below
@@ -216,7 +217,7 @@ def floor_tilt(pts: Sequence[Sequence[float] | None], stature: float, max_tilt_d
         hull.append(q)
     best, best_span = NAN, min_span * stature
     limit = math.tan(math.radians(max_tilt_deg))
-    for (s0, y0), (s1, y1) in zip(hull, hull[1:], strict=False):
+    for (s0, y0), (s1, y1) in itertools.pairwise(hull):
         span = s1 - s0
         if span > best_span and abs(y1 - y0) <= limit * span:
             best, best_span = math.degrees(math.atan2(y1 - y0, span)), span
@@ -357,6 +358,11 @@ def aspect_segments(frame: PoseFrame) -> list[Segment]:
     return out
 
 
+RECOGNITION_ASPECT = AspectConfig(evidence=EVIDENCE_MIXED)
+"""The x scale of a track without its aspect: only frames that mix
+vertical and horizontal segments count as evidence (any posture may come)."""
+
+
 @dataclass(frozen=True)
 class ExtractorConfig:
     """``size_hold_s``: the body's size is held (a decaying maximum) over
@@ -371,7 +377,7 @@ class ExtractorConfig:
     """The floor's slope is averaged over about a second..."""
     tilt_hold_s: float = 5.0
     """...and kept this long when the body shows none (standing up)."""
-    aspect: AspectConfig = AspectConfig(evidence=EVIDENCE_MIXED)
+    aspect: AspectConfig = RECOGNITION_ASPECT
 
 
 class FeatureExtractor:
