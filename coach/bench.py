@@ -53,6 +53,9 @@ TARGET_SHARE_P95 = 0.03
 TARGET_OVERHEAD = 1.05
 TARGET_EXCESS_MS = 5.0
 TARGET_RSS_GROWTH_MB = 5.0
+TARGET_RECOGNITION_P95_MS = 0.2
+"""Recognising the exercise (features + rules, :mod:`coach.recognition`)
+may add at most 0.2 ms per frame at p95."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,29 @@ def bench_analysis(exercise: str, seconds: float = 60.0, fps: float = 30.0) -> D
     return Dist.of(times[int(fps):])
 
 
+def bench_recognition(seeds: int = 3) -> Dist:
+    """The recognizer's own cost per smoothed frame (posture features,
+    rules, state machine) over the demo routine, with world landmarks and
+    without; the first second of each run is not counted."""
+    from coach.recognition.recognizer import Recognizer
+    from coach.smoothing import PoseSmoother
+    from coach.synth.scenarios.routine import demo_routine
+
+    times: list[float] = []
+    for seed in range(seeds):
+        frames = demo_routine(seed).frames
+        for world in (True, False):
+            smoother, recognizer = PoseSmoother(), Recognizer()
+            smoothed = [smoother(f if world else f.replace(world=None)) for f in frames]
+            run = []
+            for frame in smoothed:
+                t0 = time.perf_counter()
+                recognizer.update(frame)
+                run.append(time.perf_counter() - t0)
+            times += run[30:]
+    return Dist.of(times)
+
+
 def bench_frames(images: Iterable[Image], n: int, model: Path, exercise: str, warmup: int, fps: float = 30.0,
                  progress: Report | None = None) -> FrameBench:
     """``n`` frames from ``images`` (streamed: each is decoded once, run
@@ -441,10 +467,15 @@ class BenchReport:
     frame: FrameBench | None = None
     realtime: RealtimeBench | None = None
     soak: SoakBench | None = None
+    recognition: Dist | None = None
 
     def checks(self) -> list[tuple[str, str, bool]]:
         """(target, measured, met) for each target measured in this run."""
         out: list[tuple[str, str, bool]] = []
+        if self.recognition is not None:
+            p95 = self.recognition.p95
+            out.append((f"recognition p95 <= {TARGET_RECOGNITION_P95_MS:g} ms per frame", f"{p95:.3f} ms",
+                        p95 <= TARGET_RECOGNITION_P95_MS))
         f = self.frame
         if f is not None:
             worst = max(f.share_p95, f.share_full_body_p95)
@@ -497,6 +528,8 @@ class BenchReport:
                 f"  inference in the loop: p50 {ms(r.inference_p50)} ms, p95 {ms(r.inference_p95)} ms; "
                 f"latency - own inference: p50 {ms(r.excess_p50)} ms, p95 {ms(r.excess_p95)} ms",
             ]
+        if self.recognition is not None:
+            out.append(f"recognition (features + rules, per smoothed frame, demo routine) {self.recognition}")
         s = self.soak
         if s is not None:
             marks = {0: "start", 1: "min 1"}
@@ -523,6 +556,7 @@ class BenchReport:
             "frame": None if self.frame is None else asdict(self.frame),
             "realtime": None if self.realtime is None else asdict(self.realtime),
             "soak": None if self.soak is None else asdict(self.soak),
+            "recognition": None if self.recognition is None else asdict(self.recognition),
             "checks": [{"target": n, "measured": m, "met": ok} for n, m, ok in self.checks()],
         }
 
@@ -573,4 +607,5 @@ def run_bench(config: BenchConfig, progress: Report | None = None) -> BenchRepor
         if config.soak_minutes > 0:
             say(f"memory soak: {config.soak_minutes:g} min of replayed session")
             soak = bench_soak(config.soak_minutes, config.exercise, config.fps, config.size, say)
-    return BenchReport(config, machine, frame, realtime, soak)
+    say("timing the exercise recognizer on the demo routine")
+    return BenchReport(config, machine, frame, realtime, soak, bench_recognition())

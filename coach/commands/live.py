@@ -15,6 +15,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from coach.commands._auto import check_auto_args, is_auto, print_sets, set_analyzer_factory, sets_json, watcher_for
 from coach.commands._common import (
     add_exercise_arg,
     add_model_arg,
@@ -43,7 +44,7 @@ from coach.voice import describe, select_voice
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "live", help="coach a set live from the webcam",
+        "live", help="coach a set (or a routine, set after set) live from the webcam",
         description="Coach a set live: webcam -> pose -> form checks -> cues on screen and aloud. "
                     f"Keys: {HELP}.",
     )
@@ -96,7 +97,7 @@ def _display(args: argparse.Namespace) -> Display:
     if not display_available():
         info("no display found: running without a window (use --video-out to see the result)", args.quiet)
         return NullDisplay()
-    return CvWindow(f"coach - {args.exercise}")
+    return CvWindow(f"coach - {args.exercise or 'auto'}")
 
 
 def cmd_live(args: argparse.Namespace) -> int:
@@ -104,8 +105,8 @@ def cmd_live(args: argparse.Namespace) -> int:
 
     if wants_programme(args) or args.rest is not None:
         return run_live_programme(args)
-    if args.exercise is None:
-        raise UsageError("give --exercise NAME (or --programme NAME)")
+    if is_auto(args.exercise):
+        return _live_auto(args)
     # an unknown exercise or a bad option fails before any I/O
     analyzer = make_analyzer(args.exercise, args.target, exercise_options(args))
     if args.duration is not None and not args.duration > 0:
@@ -155,7 +156,7 @@ def cmd_live(args: argparse.Namespace) -> int:
             setup=SetupConfig() if use_setup(args) else None,
             lossless=args.source is not None and not args.realtime, max_s=args.duration,
         )
-        pipeline = Pipeline(analyzer, policy=policy_for(analyzer))
+        pipeline = Pipeline(analyzer, policy=policy_for(analyzer), watcher=watcher_for(exercise, args.quiet))
         loop = LiveLoop(source, backend, pipeline, config=config, voice=voice, display=display,
                         recorder=recorder, make_sinks=make_sinks)
         if not args.quiet:
@@ -169,15 +170,79 @@ def cmd_live(args: argparse.Namespace) -> int:
     return 0
 
 
+def _live_auto(args: argparse.Namespace) -> int:
+    """No exercise named: the exercise is recognised, set after set, each
+    set recorded in one session; no setup screen (the recognizer waits for
+    the person to get into position)."""
+    from coach.commands._store_args import open_session
+    from coach.recognition.routine import LiveRoutine, RoutineRunner
+
+    check_auto_args(args)
+    make = set_analyzer_factory(exercise_options(args))
+    if args.duration is not None and not args.duration > 0:
+        raise UsageError("--duration must be positive")
+    check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
+                                  ("--summary-json", args.summary_json)])
+    with ExitStack() as stack:
+        source, source_name = _open_source(args)
+        stack.callback(source.close)
+        from coach.models import ensure_model
+        from coach.pose_backend import MediaPipePose, PoseBackendOptions
+
+        backend = stack.enter_context(
+            MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))
+        )
+        display = _display(args)
+        stack.callback(display.close)
+        voice = select_voice(args.voice)
+        stack.callback(voice.close)
+        info(f"voice: {describe(voice)}", args.quiet)
+        recorder = None
+        if args.video_out is not None:
+            from coach.overlay import VideoFileWriter
+
+            recorder = VideoFileWriter(args.video_out, fps=source.fps)
+            stack.callback(recorder.close)
+        session = open_session(args, source=source_name, mode="live")
+        stack.enter_context(session)
+        runner = RoutineRunner(make, lag_s=0.0,
+                               open_sinks=lambda exercise, index: [session.set_sink(exercise=exercise)])
+        routine = LiveRoutine(runner)
+
+        def make_sinks() -> list[Sink]:
+            return [JsonlSink(args.jsonl)] if args.jsonl else []
+
+        config = LiveConfig(exercise="auto", mirror=args.mirror, setup=None,
+                            lossless=args.source is not None and not args.realtime, max_s=args.duration)
+        loop = LiveLoop(source, backend, routine, config=config, voice=voice, display=display,
+                        recorder=recorder, make_sinks=make_sinks)
+        if not args.quiet:
+            info(f"coach live: the exercise is recognised from {source_name}; {HELP}")
+        result = loop.run()
+    sets = routine.sets
+    if args.summary_json:
+        write_json(args.summary_json, sets_json(sets, {"live": _live_stats(result)}))
+    print_sets(sets)
+    if args.video_out is not None and not args.quiet:
+        print(f"annotated video: {args.video_out}")
+    if not args.quiet:
+        print(result.stats.line(), file=sys.stderr)
+    return 0
+
+
+def _live_stats(result: LiveResult) -> dict[str, object]:
+    return {
+        "frames_processed": result.stats.processed,
+        "frames_dropped": result.stats.dropped,
+        "latency_ms_p50": result.stats.latency_ms[0],
+        "latency_ms_p95": result.stats.latency_ms[1],
+    }
+
+
 def _report(args: argparse.Namespace, result: LiveResult, session_id: int | None = None) -> None:
     if args.summary_json and result.summary is not None:
         obj = result.summary.to_json()
-        obj["live"] = {
-            "frames_processed": result.stats.processed,
-            "frames_dropped": result.stats.dropped,
-            "latency_ms_p50": result.stats.latency_ms[0],
-            "latency_ms_p95": result.stats.latency_ms[1],
-        }
+        obj["live"] = _live_stats(result)
         write_json(args.summary_json, obj)
     if result.summary is None:
         print("the set never started: nobody got into position "

@@ -40,11 +40,32 @@ from coach.live.meters import RateMeter, Recent
 from coach.live.setup import SetupConfig, SetupScreen
 from coach.live.window import Display, NullDisplay
 from coach.overlay import Hud, SetupView, annotate
-from coach.pipeline import Pipeline, Sample, Sink
+from coach.pipeline import Sample, Sink
 from coach.pose import PoseFrame
 from coach.voice import SilentVoice, VoiceEngine
 
 Image = NDArray[np.uint8]
+
+
+class LivePolicy(Protocol):
+    muted: bool
+
+    def set_muted(self, muted: bool) -> None: ...
+
+
+class LivePipeline(Protocol):
+    """What the loop drives: a :class:`~coach.pipeline.Pipeline` (one named
+    exercise) or a :class:`~coach.recognition.routine.LiveRoutine` (the
+    exercise recognised, set after set)."""
+
+    @property
+    def policy(self) -> LivePolicy: ...
+
+    def step(self, raw: PoseFrame, image: Image | None = None) -> Sample: ...
+
+    def reset(self) -> None: ...
+
+    def summary(self) -> SetSummary | None: ...
 
 
 class PoseDetector(Protocol):
@@ -142,7 +163,7 @@ class LiveLoop:
         self,
         source: FrameSource,
         detector: PoseDetector,
-        pipeline: Pipeline,
+        pipeline: LivePipeline,
         *,
         config: LiveConfig | None = None,
         voice: VoiceEngine | None = None,
@@ -314,7 +335,8 @@ class LiveLoop:
                 self.voice.say(cue.text)
         shown = self._cue if (self._cue is not None and v.t <= self._cue[2]) else None
         hud = Hud.from_verdict(
-            v, exercise=self.config.exercise, target=self.config.target, target_unit=self.config.target_unit,
+            v, exercise=getattr(sample, "exercise", None) or self.config.exercise, target=self.config.target,
+            target_unit=self.config.target_unit,
             cue=shown[0] if shown else None, cue_kind=shown[1] if shown else None,
             fps=self.rate.fps, latency_ms=None if self.latency.count == 0 else self.latency.last * 1000.0,
             muted=self.muted,
@@ -363,7 +385,7 @@ class LiveLoop:
             if error is not None and callable(note):
                 note(error)
             try:
-                sink.close(summary)
+                sink.close(summary)  # type: ignore[arg-type]  # a routine with no set: sinks get None
             except Exception as exc:  # noqa: BLE001 - close every sink, then report the first failure
                 first_error = first_error or exc
         self.sinks = []

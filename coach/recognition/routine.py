@@ -146,6 +146,7 @@ class RoutineRunner:
         self.open_sinks = open_sinks or (lambda exercise, index: ())
         self.on_recognition = on_recognition
         self.sets: list[SetResult] = []
+        self.muted = False
         self.frames = 0
         self.person_frames = 0
         self._buf: deque[_Entry] = deque()
@@ -220,6 +221,7 @@ class RoutineRunner:
         self._count += 1
         analyzer = self.make_analyzer(span.exercise)
         pipeline = Pipeline(analyzer, policy=policy_for(analyzer))
+        pipeline.policy.set_muted(self.muted)
         st = _OpenSet(self._count, span, pipeline, list(self.open_sinks(span.exercise, self._count)))
         self._open = st
         # warm-up: frames just before the set (not before the previous set's end)
@@ -351,3 +353,46 @@ def run_routine(frames: Iterable[tuple[PoseFrame, NDArray[np.uint8] | None]], ru
         for s in sink_list:
             s.close(last)  # type: ignore[arg-type]
     return runner.sets
+
+
+class _RoutinePolicy:
+    """Mute for the live loop's ``m`` key: passed on to every set's policy."""
+
+    def __init__(self, runner: RoutineRunner) -> None:
+        self.runner = runner
+        self.muted = False
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = bool(muted)
+        self.runner.muted = self.muted
+
+
+class LiveRoutine:
+    """A :class:`RoutineRunner` (``lag_s=0``) behind the interface the live
+    loop drives (:class:`~coach.pipeline.Pipeline`'s ``step``, ``reset``,
+    ``summary`` and ``policy``): the loop shows each frame's sample as it
+    comes; the sets are in :attr:`sets` once :meth:`summary` has ended the
+    run."""
+
+    def __init__(self, runner: RoutineRunner) -> None:
+        if runner.lag_s != 0.0:
+            raise ValueError("the live coach needs a routine runner without lag")
+        self.runner = runner
+        self.policy = _RoutinePolicy(runner)
+
+    def step(self, raw: PoseFrame, image: NDArray[np.uint8] | None = None) -> Sample:
+        out = self.runner.push(raw, image)
+        return out[-1] if out else rest_sample(raw, image)
+
+    def reset(self) -> None:
+        """The loop resets before the first frame; nothing to forget then."""
+        if self.runner.frames:
+            raise ValueError("a routine cannot be restarted")
+
+    def summary(self) -> SetSummary | None:
+        self.runner.finish()
+        return self.runner.sets[-1].summary if self.runner.sets else None
+
+    @property
+    def sets(self) -> list[SetResult]:
+        return self.runner.sets
