@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.live",
     "coach.commands.bench",
     "coach.commands.eval",
+    "coach.commands.profile",
 )
 
 EXIT_INTERNAL = 70

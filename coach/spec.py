@@ -225,6 +225,9 @@ class ExerciseSpec:
     recognition: RecognitionSpec | None = None
     """How the exercise is recognised (None: never recognised, only run
     when named)."""
+    stature_option: str | None = None
+    """The factory keyword that takes the person's height in metres (from
+    ``coach profile``) when the analyzer scales anything by stature."""
     _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
     _by_metric: Mapping[str, MetricSpec] = field(init=False, repr=False, compare=False)
 

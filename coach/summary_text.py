@@ -52,6 +52,9 @@ def format_summary(s: SetSummary, no_person: bool = False, advice: Sequence[str]
     aspect = s.extra.get("aspect")
     if isinstance(aspect, str) and aspect != ASPECT_FROM_FILE:
         lines.append(textwrap.fill(aspect, width=100, initial_indent="  image aspect: ", subsequent_indent="    "))
+    stature = s.extra.get("stature_source")
+    if isinstance(stature, str) and stature.startswith("assumed"):
+        lines.append(f"  stature: {stature} (the default; set yours with coach profile --height)")
     if s.visible_fraction < 0.999:
         lines.append(f"  body visible in {100 * s.visible_fraction:.0f}% of frames")
     for it in s.items:

@@ -44,9 +44,9 @@ def options_for(exercise: str, options: Mapping[str, float]) -> dict[str, float]
     return {k: v for k, v in options.items() if spec.option(k) is not None}
 
 
-def set_analyzer_factory(options: Mapping[str, float]) -> Any:
+def set_analyzer_factory(options: Mapping[str, float], stature_m: float | None = None) -> Any:
     def make(exercise: str) -> ExerciseAnalyzer:
-        return make_analyzer(exercise, None, options_for(exercise, options))
+        return make_analyzer(exercise, None, options_for(exercise, options), stature_m)
 
     return make
 

@@ -87,12 +87,19 @@ def add_workers_arg(p: argparse.ArgumentParser, per_file: bool = False) -> None:
                             "a borderline verdict near a chunk boundary can differ: see docs/models.md)")
 
 
-def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None) -> ExerciseAnalyzer:
+def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None,
+                  stature_m: float | None = None) -> ExerciseAnalyzer:
     """A fresh analyzer; unknown names and bad options are usage errors.
-    ``options`` are the exercise's own (its spec's ``options``)."""
+    ``options`` are the exercise's own (its spec's ``options``);
+    ``stature_m`` the person's height (``coach profile``), given to
+    exercises that scale by stature (their spec's ``stature_option``)."""
     if target is not None and not (math.isfinite(target) and target > 0):
         raise UsageError(f"--target must be a positive number, got {target:g}")
     kwargs: dict[str, float] = {} if target is None else {"target": target}
+    if stature_m is not None:
+        option = get_spec(name).stature_option
+        if option is not None:
+            kwargs[option] = stature_m
     if options:
         spec = get_spec(name)
         for dest, value in options.items():

@@ -159,6 +159,27 @@ def open_session(args: argparse.Namespace, *, source: str, mode: str) -> Session
     return UnsavedSession() if writer is None else writer
 
 
+def profile_height(args: argparse.Namespace) -> float | None:
+    """The height in the profile of the database ``args`` points at (None
+    without a database or a height; never creates the database). An
+    unreadable database is left to the recording run to report."""
+    path = db_path(args)
+    if not path.exists():
+        return None
+    from coach.store.profile import read_profile
+
+    try:
+        store = open_store(path, notify=warn, mark_stale=False)
+    except (StoreError, sqlite3.Error):
+        return None
+    try:
+        return read_profile(store).height_m
+    except sqlite3.Error:
+        return None
+    finally:
+        store.close()
+
+
 def open_review_store(args: argparse.Namespace) -> Store | None:
     """The database for the review commands: None if it does not exist yet
     (nothing recorded); a damaged file is recovered with one warning line,

@@ -28,7 +28,7 @@ from coach.commands._common import (
     model_for,
     use_setup,
 )
-from coach.commands._store_args import add_store_args, preflight, session_sink
+from coach.commands._store_args import add_store_args, preflight, profile_height, session_sink
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -108,7 +108,8 @@ def cmd_live(args: argparse.Namespace) -> int:
     if is_auto(args.exercise):
         return _live_auto(args)
     # an unknown exercise or a bad option fails before any I/O
-    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args))
+    make_analyzer(args.exercise, args.target, exercise_options(args))
+    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args))
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
@@ -178,7 +179,7 @@ def _live_auto(args: argparse.Namespace) -> int:
     from coach.recognition.routine import LiveRoutine, RoutineRunner
 
     check_auto_args(args)
-    make = set_analyzer_factory(exercise_options(args))
+    make = set_analyzer_factory(exercise_options(args), profile_height(args))
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),

@@ -30,6 +30,8 @@ Tables (times ``*_s`` are seconds on the set's own clock, the frame ``t``):
 * ``notes`` (version 2): how a session felt, one row per session: ``pain``
   and ``effort`` (0-10, NULL when not given), free ``text``, and when it
   was noted (``coach note``, or the question at the end of ``coach live``).
+* ``profile`` (version 4, one row): the person's ``name`` and ``height_m`` (``coach
+  profile``), used for distances in cm and anything scaled by stature.
 
 Version 3 adds ``sessions.end_reason`` (why a session ended
 ``interrupted``: Ctrl-C, a signal, an input error, a crash, or the process
@@ -175,7 +177,16 @@ _V3_SAFETY: Migration = (
     "CREATE UNIQUE INDEX sessions_uid ON sessions (uid)",
 )
 
-MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY]
+_V4_PROFILE: Migration = (
+    """CREATE TABLE profile (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        name       TEXT,
+        height_m   REAL CHECK (height_m IS NULL OR (height_m > 0.5 AND height_m < 2.6)),
+        updated_at TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY, _V4_PROFILE]
 """Ordered; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from dataclasses import replace
 from typing import ClassVar
 
 from coach import geometry as geo
@@ -60,13 +61,16 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
     SPEC: ClassVar[ExerciseSpec] = SPEC
 
     def __init__(
-        self, config: LiftConfig | None = None, target: float | None = None, load_kg: float | None = None
+        self, config: LiftConfig | None = None, target: float | None = None, load_kg: float | None = None,
+        stature_m: float | None = None,
     ) -> None:
         if target is not None and not (math.isfinite(target) and target > 0):
             raise ValueError(f"target must be a positive number of lifts, got {target!r}")
         if load_kg is not None and not (math.isfinite(load_kg) and load_kg > 0):
             raise ValueError(f"load_kg must be a positive weight, got {load_kg!r}")
         self.config = config or LiftConfig()
+        if stature_m is not None:  # the person's height (coach profile)
+            self.config = replace(self.config, stature_m=stature_m)
         self.target = target
         self.load_kg = load_kg
         c = self.config
@@ -199,9 +203,16 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         duration = self.duration_s
         world = self._world_frames > 0
         assumptions = list(ASSUMPTIONS)
-        if not world:
+        if c.stature_m is not None:
+            stature_source = f"profile {c.stature_m:.2f} m"
+            assumptions.append(f"Stature {c.stature_m:.2f} m from your profile: h_cm and v_cm use it.")
+        elif world:
+            stature_source = "world landmarks"
+        else:
+            stature_source = f"assumed {c.assumed_stature_m:.2f} m"
             assumptions.append(
-                f"Stature assumed {c.assumed_stature_m:.2f} m (no world landmarks): h_cm and v_cm are estimates."
+                f"Stature assumed {c.assumed_stature_m:.2f} m, the default (no world landmarks, no profile "
+                "height: set yours with coach profile --height): h_cm and v_cm are estimates."
             )
         if self.load_kg is None:
             assumptions.append("Load weight unknown: no lifting index (pass load_kg to get LI = load / RWL).")
@@ -212,7 +223,7 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             "judged": self._judged_description(view, world),
             "lift_types": list(self._lift_types),
             "lift_type_codes": {k: (None if math.isnan(v) else v) for k, v in LIFT_TYPE_CODES.items()},
-            "stature_source": "world landmarks" if world else f"assumed {c.assumed_stature_m:.2f} m",
+            "stature_source": stature_source,
             "x_scale": self._x_scale,
             "aspect": aspect_note(self._aspect_given, self._aspect),
             "assumptions": assumptions,

@@ -126,6 +126,7 @@ SPEC = ExerciseSpec(
         MetricSpec("trunk_flexion_unexplained", "trunk flexion beyond the knee-bend allowance", "deg"),
     ),
     recognition=RECOGNITION,
+    stature_option="stature_m",
 )
 FAULT_PRIORITY: tuple[str, ...] = SPEC.fault_codes
 
@@ -232,6 +233,9 @@ class LiftConfig:
     assumed_stature_m: float = 1.70
     """Without world landmarks, image fractions become cm with this assumed
     stature (an estimate: adult mean of both sexes, roughly)."""
+    stature_m: float | None = None
+    """The person's own height (``coach profile --height``): when given,
+    fractions of stature become cm with it, world landmarks or not."""
     frontal_width_ratio: float = 0.40
     """(2D shoulder width + hip width) / (trunk + thigh + shank length) of a
     body facing the camera; only used to tell the view when a source has
@@ -541,6 +545,8 @@ class LiftConfig:
                 raise ValueError(f"LiftConfig: {name} thresholds are the wrong way round")
         if not 0.0 < self.assumed_stature_m < 3.0:
             raise ValueError(f"LiftConfig.assumed_stature_m must be a human height, got {self.assumed_stature_m}")
+        if self.stature_m is not None and not 0.0 < self.stature_m < 3.0:
+            raise ValueError(f"LiftConfig.stature_m must be a human height, got {self.stature_m}")
 
     @property
     def segments_frac(self) -> float:

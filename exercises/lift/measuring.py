@@ -187,7 +187,8 @@ class LiftMeasuring:
                 floor_y = max(floor_y, self._base.floor_2d) if math.isfinite(floor_y) else self._base.floor_2d
         out.hand_h = (floor_y - hand[1]) / scale
         out.shoulder_h = (floor_y - shoulder[1]) / scale
-        stature_cm = (out.stature_m if math.isfinite(out.stature_m) else c.assumed_stature_m) * 100.0
+        known = c.stature_m if c.stature_m is not None else out.stature_m
+        stature_cm = (known if math.isfinite(known) else c.assumed_stature_m) * 100.0
         out.v_cm = (out.hand_h + c.ankle_height_frac) * stature_cm
 
         view = self._view
