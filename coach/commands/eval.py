@@ -31,8 +31,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "eval", help="measure accuracy on the real corpus and the synthetic suite",
         description="Run every analyzer over the real-data corpus (tests/data/real) and the synthetic suite and "
                     "print, per exercise, a confusion table of form classes (rows = truth, columns = predicted), "
-                    "per-class precision / recall / F1, count errors and hold-time errors. ACCURACY.md explains "
-                    "the rules and holds the current numbers.",
+                    "per-class precision / recall / F1, count errors and hold-time errors; and (unless one "
+                    "--exercise is chosen) how well the exercise is recognised: confusion of exercises, set "
+                    "boundaries on routines, false 'This looks like' warnings. ACCURACY.md explains the rules "
+                    "and holds the current numbers.",
     )
     p.add_argument("--corpus", type=Path, default=None, metavar="DIR",
                    help="real-data corpus folder (default: tests/data/real of the source tree)")
@@ -95,6 +97,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from coach.evaluation.floors import check_floors, floors_from, section_key
     from coach.evaluation.formatting import format_markdown, format_text
     from coach.evaluation.method import METHOD_MD
+    from coach.evaluation.recognition_floors import check_recognition_floors, recognition_floors
+    from coach.evaluation.recognition_md import recognition_md, recognition_text
     from coach.evaluation.runner import DEFAULT_COLLAR_S
     from coach.jsonl import write_json
     from coach.registry import canonical_name
@@ -118,6 +122,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         quick=args.quick,
         collar_s=DEFAULT_COLLAR_S if args.collar is None else args.collar,
         command=_command_line(args),
+        recognition=True,
     )
     report = run_eval(options, progress=False if args.quiet else None)
     obj = report.to_json()
@@ -125,20 +130,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
         write_json(args.json, obj)
     if markdown is not None:
         history = REPO_ROOT / "docs" / "accuracy-history.md"  # earlier numbers, kept as written
-        _write_text(markdown, format_markdown(report, METHOD_MD, history.read_text() if history.is_file() else ""))
+        text = format_markdown(report, METHOD_MD)
+        if report.recognition is not None:
+            text = text.rstrip() + "\n\n" + "\n".join(recognition_md(report.recognition)).rstrip() + "\n"
+        if history.is_file() and history.read_text().strip():
+            text = text.rstrip() + "\n\n" + history.read_text().strip() + "\n"
+        _write_text(markdown, text)
     if args.write_floors is not None:
         existing = _read_json(args.write_floors, "a floors file") if args.write_floors.exists() else {}
         for origin in report.origins:
             existing[section_key(origin.origin, args.quick)] = floors_from(obj[origin.origin])
+        if "recognition" in obj:
+            existing[section_key("recognition", args.quick)] = recognition_floors(obj["recognition"])
         write_json(args.write_floors, existing)
     if not args.quiet:
         print(format_text(report, per_entry=not args.brief))
+        if report.recognition is not None:
+            print("\n".join(recognition_text(report.recognition)))
     if floors is not None:
         problems: list[str] = []
         for origin in report.origins:
             section = floors.get(section_key(origin.origin, args.quick))
             if isinstance(section, dict):
                 problems += check_floors(obj[origin.origin], section, origin.origin)
+        section = floors.get(section_key("recognition", args.quick))
+        if isinstance(section, dict) and "recognition" in obj:
+            problems += check_recognition_floors(obj["recognition"], section)
         for line in problems:
             print(f"coach eval: below floor: {line}")
         if problems:

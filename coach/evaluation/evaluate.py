@@ -12,6 +12,8 @@ from pathlib import Path
 from coach import __version__
 from coach.evaluation.classes import NO_EXERCISE
 from coach.evaluation.corpus import CorpusEntry, load_corpus
+from coach.evaluation.recognition import run_recognition
+from coach.evaluation.recognition import work_units as recognition_units
 from coach.evaluation.results import REAL, SYNTHETIC, EntryResult, EvalReport, OriginReport, build_origin
 from coach.evaluation.runner import DEFAULT_COLLAR_S, STATIC_HOLD_S, evaluate_entry, work_units
 from coach.evaluation.synthetic import case_frames, evaluate_case
@@ -35,6 +37,9 @@ class EvalOptions:
     quick: bool = False
     collar_s: float = DEFAULT_COLLAR_S
     command: str = "coach eval"
+    recognition: bool = False
+    """Also measure recognition (``coach eval`` does; skipped for one
+    ``exercise``)."""
 
 
 def run_eval(options: EvalOptions, progress: bool | None = None,
@@ -56,7 +61,10 @@ def run_eval(options: EvalOptions, progress: bool | None = None,
     cases: Sequence[SuiteCase] = ()
     if options.only in (None, SYNTHETIC):
         cases = suite(quick=options.quick, exercise=options.exercise)
+    recognise = options.exercise is None and options.recognition
     total = sum(work_units(e, len(analyzers)) for e in entries) + sum(case_frames(c, len(analyzers)) for c in cases)
+    if recognise:
+        total += recognition_units(cases, entries, options.quick, options.only in (None, SYNTHETIC))
     real: list[EntryResult] = []
     synthetic: list[EntryResult] = []
     with Progress(total, label="coach eval", enabled=progress) as bar:
@@ -73,6 +81,8 @@ def run_eval(options: EvalOptions, progress: bool | None = None,
             synthetic.append(result)
             if on_entry is not None:
                 on_entry(result)
+        recognition = (run_recognition(cases, entries, options.quick, options.only in (None, SYNTHETIC), bar.update)
+                       if recognise else None)
     origins: list[OriginReport] = []
     if options.only in (None, REAL):
         origins.append(build_origin(REAL, real, analyzers, real_notes))
@@ -92,7 +102,7 @@ def run_eval(options: EvalOptions, progress: bool | None = None,
         "real_entries": len(entries),
         "no_exercise_label": NO_EXERCISE,
     }
-    return EvalReport(tuple(origins), settings, options.command, time.perf_counter() - t0)
+    return EvalReport(tuple(origins), settings, options.command, time.perf_counter() - t0, recognition)
 
 
 def _show(path: Path) -> str:

@@ -210,6 +210,9 @@ class EvalReport:
     settings: Mapping[str, Any]
     command: str
     seconds: float = 0.0
+    recognition: Any = None
+    """The recognition measurements (a
+    :class:`coach.evaluation.recognition.RecognitionReport`), None when not run."""
 
     def origin(self, name: str) -> OriginReport | None:
         return next((o for o in self.origins if o.origin == name), None)
@@ -220,6 +223,7 @@ class EvalReport:
             "settings": dict(self.settings),
             "seconds": round(self.seconds, 2),
             **{o.origin: o.to_json() for o in self.origins},
+            **({"recognition": self.recognition.to_json()} if self.recognition is not None else {}),
         }
 
 

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 
 from coach.pose import PoseFrame
-from coach.recognition.recognizer import Recognizer
+from coach.recognition.recognizer import Recognition, Recognizer
 from coach.registry import find_spec
 
 
@@ -54,6 +54,8 @@ class MismatchWatcher:
         self.enabled = exercise in self.recognizer.names
         self.warned: str | None = None
         self.warned_at: float | None = None
+        self.last: Recognition | None = None
+        """The recognizer's view of the last frame."""
         self._own_last = -math.inf
         self._since: float | None = None
 
@@ -67,7 +69,7 @@ class MismatchWatcher:
     def update(self, frame: PoseFrame) -> str | None:
         if not self.enabled or self.warned is not None:
             return None
-        rec = self.recognizer.update(frame)
+        rec = self.last = self.recognizer.update(frame)
         t = rec.t
         if self.exercise in rec.in_position:
             self._own_last = t
