@@ -14,7 +14,7 @@ import sqlite3
 from coach.commands._store_args import add_db_arg, db_path, warn
 from coach.errors import StoreError, UsageError
 from coach.store.db import open_store
-from coach.store.profile import DEFAULT_STATURE_M, check_height, read_baselines, read_profile, write_profile
+from coach.store.profile import DEFAULT_STATURE_M, check_height, read_profile, write_profile
 
 
 def _height(text: str) -> float:
@@ -57,7 +57,6 @@ def cmd_profile(args: argparse.Namespace) -> int:
             profile = write_profile(store, name=args.name.strip() if args.name else None, height_m=args.height)
         else:
             profile = read_profile(store)
-        baselines = read_baselines(store)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot use the database {path} ({exc})") from None
     finally:
@@ -66,6 +65,4 @@ def cmd_profile(args: argparse.Namespace) -> int:
               else f"not set ({DEFAULT_STATURE_M:.2f} m is assumed)")
     print(f"name: {profile.name or '-'}")
     print(f"height: {height}")
-    for name, base in sorted(baselines.items()):
-        print(f"baseline {name}: recorded {base.recorded_at} from {base.source}")
     return 0

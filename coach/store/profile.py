@@ -1,13 +1,10 @@
 """The person's profile (``coach profile``): name and height, one row of
-the ``profile`` table; and their calibrated baselines (``coach
-calibrate``), one row per exercise of ``baselines``."""
+the ``profile`` table."""
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from coach.store.db import Store, now_iso, transaction
 
@@ -23,14 +20,6 @@ class Profile:
     name: str | None = None
     height_m: float | None = None
     updated_at: str | None = None
-
-
-@dataclass(frozen=True)
-class Baseline:
-    exercise: str
-    recorded_at: str
-    source: str
-    values: Mapping[str, float] = field(default_factory=dict)
 
 
 def check_height(height_m: float) -> float:
@@ -64,20 +53,3 @@ def write_profile(store: Store, *, name: str | None = None, height_m: float | No
             (new.name, new.height_m, new.updated_at),
         )
     return new
-
-
-def read_baselines(store: Store) -> dict[str, Baseline]:
-    rows = store.conn.execute("SELECT exercise, recorded_at, source, values_json FROM baselines").fetchall()
-    return {r[0]: Baseline(r[0], r[1], r[2], {k: float(v) for k, v in json.loads(r[3]).items()}) for r in rows}
-
-
-def write_baseline(store: Store, exercise: str, values: Mapping[str, float], source: str) -> Baseline:
-    base = Baseline(exercise, now_iso(), source, dict(values))
-    with transaction(store.conn) as conn:
-        conn.execute(
-            "INSERT INTO baselines (exercise, recorded_at, source, values_json) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (exercise) DO UPDATE SET recorded_at = excluded.recorded_at, "
-            "source = excluded.source, values_json = excluded.values_json",
-            (exercise, base.recorded_at, source, json.dumps(base.values, sort_keys=True)),
-        )
-    return base
