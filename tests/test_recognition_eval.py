@@ -56,3 +56,13 @@ def test_quick_recognition_meets_its_floors(quick: dict[str, object]) -> None:
     worse = json.loads(json.dumps(quick))
     worse["false_warnings"] = 3
     assert any("false_warnings" in p for p in check_recognition_floors(worse, made))
+
+
+def test_parts_not_run_are_not_checked() -> None:
+    floors = {"synthetic.decision_accuracy": {"min": 0.98}, "routines.summary.invented": {"max": 0},
+              "real.frame_accuracy": {"min": 0.9}, "false_warnings": {"max": 0}}
+    only_real = {"real": {"frame_accuracy": 0.95}, "false_warnings": 0, "routines": {"summary": {}, "entries": []}}
+    assert check_recognition_floors(only_real, floors) == []
+    only_real["real"]["frame_accuracy"] = 0.5  # type: ignore[index]
+    assert check_recognition_floors(only_real, floors) == [
+        "recognition: real.frame_accuracy = 0.5 is below the floor 0.9"]
