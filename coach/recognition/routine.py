@@ -28,6 +28,7 @@ Per set, ``open_sinks(exercise, index)`` gives the sinks that record it
 from __future__ import annotations
 
 import math
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -195,11 +196,14 @@ class RoutineRunner:
         return out
 
     def close_all(self) -> None:
-        """After a failure: close every open set's sinks with what it has."""
-        for st in self._active():
-            self._finalise(st, st.fed_t if math.isfinite(st.fed_t) else st.span.start)
-        self._closing = []
-        self._open = None
+        """After a failure: close every open set's sinks with what it has
+        (a sink that fails to close does not keep the others open)."""
+        active, self._closing, self._open = self._active(), [], None
+        for st in active:
+            try:
+                self._finalise(st, st.fed_t if math.isfinite(st.fed_t) else st.span.start)
+            except Exception:  # noqa: BLE001 - the run is failing already: close the rest
+                continue
 
     @property
     def current(self) -> str | None:
@@ -350,8 +354,14 @@ def run_routine(frames: Iterable[tuple[PoseFrame, NDArray[np.uint8] | None]], ru
         if not ok:
             runner.close_all()
         last = runner.sets[-1].summary if runner.sets else None
-        for s in sink_list:
-            s.close(last)  # type: ignore[arg-type]
+        failed: Exception | None = None
+        for s in sink_list:  # every sink is closed, even when one fails (the first failure is raised after)
+            try:
+                s.close(last)  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001 - close the others, then raise it
+                failed = failed or exc
+        if failed is not None and sys.exc_info()[1] is None:
+            raise failed
     return runner.sets
 
 
