@@ -112,8 +112,8 @@ def _analyze_auto(args: argparse.Namespace) -> int:
     make = set_analyzer_factory(exercise_options(args), profile_height(args))
     _check_input(args)
     with ExitStack() as stack:
-        items, total = pose_frames_from(args.input, args.model, keep_images=args.video_out is not None,
-                                        stack=stack, aspect=args.aspect)
+        items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,
+                                        stack=stack, aspect=args.aspect, workers=args.workers)
         sinks: list[Sink] = []
         if args.jsonl:
             sinks.append(JsonlSink(args.jsonl))

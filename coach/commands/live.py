@@ -184,6 +184,7 @@ def _live_auto(args: argparse.Namespace) -> int:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
                                   ("--summary-json", args.summary_json)])
+    preflight(args)  # a database that cannot save is said now, not when the first set starts
     with ExitStack() as stack:
         source, source_name = _open_source(args)
         stack.callback(source.close)
@@ -191,7 +192,7 @@ def _live_auto(args: argparse.Namespace) -> int:
         from coach.pose_backend import MediaPipePose, PoseBackendOptions
 
         backend = stack.enter_context(
-            MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))
+            MediaPipePose(PoseBackendOptions(model_path=Path(model_for(args) or ensure_model())))
         )
         display = _display(args)
         stack.callback(display.close)
