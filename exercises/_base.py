@@ -22,7 +22,7 @@ with its reason in the exercise family's config.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar, Protocol
 
 from coach.debounce import FaultDebouncer
@@ -134,11 +134,14 @@ class AnalyzerBase(ABC):
         self._nv = FaultDebouncer(config.not_visible_on_s, config.not_visible_off_s, (NOT_VISIBLE,))
         self._clock = Clock(self._gap_s(), self.BACKWARD_TIME_RESTARTS)
         self._item_flag: bool | None = None
+        self._aspect_given = False
 
     # -- the protocol ------------------------------------------------------------
     def update(self, frame: PoseFrame) -> FrameVerdict:
         """Consume one (smoothed) frame, return the verdict for it."""
         t, dt, gap_from = self._clock.tick(frame.t)
+        if frame.aspect != 1.0:
+            self._aspect_given = True  # some frame carried the recording's own aspect
         if gap_from is not None:
             self._on_gap(gap_from, t)
         return self._on_frame(frame, t, dt)
@@ -149,6 +152,7 @@ class AnalyzerBase(ABC):
         self._faults.reset()
         self._nv.reset()
         self._item_flag = None
+        self._aspect_given = False
         self._reset_state()
 
     @abstractmethod
@@ -187,6 +191,19 @@ class AnalyzerBase(ABC):
         """For the verdict: the completed item's cleanliness, once."""
         flag, self._item_flag = self._item_flag, None
         return flag
+
+    def in_priority(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """The form-fault ``codes`` in the spec's priority order (``not_visible``
+        and unknown codes left out)."""
+        wanted = set(codes)
+        return tuple(code for code in self.SPEC.fault_codes if code in wanted)
+
+    def faults_during(self, start: float, end: float, now: float | None = None) -> tuple[str, ...]:
+        """The form faults reported (debounced) at some time in ``[start,
+        end]``, in priority order; open episodes run to ``now`` (default the
+        clock's last time)."""
+        now = self._clock.last if now is None else now
+        return self.in_priority(e.code for e in self._faults.events(now) if e.end >= start and e.start <= end)
 
     def fault_landmarks(self, faults: Sequence[str], side: Side) -> tuple[Landmark, ...]:
         return fault_landmarks(self.SPEC, faults, side)

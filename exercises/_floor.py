@@ -194,7 +194,6 @@ class FloorAnalyzer(AnalyzerBase):
         self._last_phase = self.SETUP_PHASE
         self._hold_seen = 0.0  # hold time shown on the last seen frame
         self._front_latch = Hysteresis(self._cfg.side_on_max_width, 0.8 * self._cfg.side_on_max_width)
-        self._aspect_given = False  # some frame carried the recording's own aspect
 
     def reset(self) -> None:
         self._base_reset()
@@ -239,8 +238,6 @@ class FloorAnalyzer(AnalyzerBase):
 
         # which side, and seen from where
         side = self._sides.update(view, t, self._gate.usable(view))
-        if frame.aspect != 1.0:
-            self._aspect_given = True
         if c.guess_aspect and frame.aspect == 1.0:
             before = self._aspect.scale
             scale = self._aspect.update(view, side)

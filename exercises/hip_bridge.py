@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from coach.debounce import Hysteresis
-from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
+from coach.exercise import RepRecord, SetSummary
 from coach.geometry import angle_deg, bend_deg, clamp, dist, incline_from_horizontal
 from coach.landmarks import Landmark, Side, sided
 from coach.registry import register
@@ -675,9 +675,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         top_s = rep.timer.time_s
         # the rep's faults: its peak verdicts plus every fault reported
         # (debounced) while it lasted - raw one-frame flags do not count
-        events = [e for e in self._faults.events(t) if e.end >= rep.start and e.start <= t]
-        codes = rep.faults | {e.code for e in events}
-        faults = tuple(code for code in self.SPEC.priority if code in codes and code != NOT_VISIBLE)
+        faults = self.in_priority(rep.faults | set(self.faults_during(rep.start, t, t)))
         quality = rep_quality(c, top_s, bool(faults))
         measures: dict[str, float] = {"top_hold_s": top_s, "knee_angle": rep.knee_angle}
         if front:

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from coach.debounce import Hysteresis
-from coach.exercise import NOT_VISIBLE, RepRecord, SetSummary
+from coach.exercise import RepRecord, SetSummary
 from coach.geometry import angle_deg, dist, elevation_deg, incline_from_horizontal, offset_below
 from coach.landmarks import SIDES, Landmark, Side, other_side, sided
 from coach.registry import register
@@ -553,10 +553,7 @@ class KneeToChestAnalyzer(FloorAnalyzer):
     def _record(self, index: int, cyc: _Cycle, now: float) -> RepRecord:
         end = cyc.hold_end if cyc.hold_end is not None else now
         start = cyc.hold_start if cyc.hold_start is not None else cyc.start
-        events = [e for e in self._faults.events(now) if e.code != NOT_VISIBLE
-                  and e.end >= cyc.start and e.start <= now]
-        codes = {e.code for e in events}
-        faults = tuple(code for code in self.SPEC.priority if code in codes)
+        faults = self.faults_during(cyc.start, now, now)
         held = cyc.timer.good_s
         return RepRecord(
             index=index, kind="hold", start=start, end=end,

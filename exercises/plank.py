@@ -399,7 +399,7 @@ class PlankAnalyzer(FloorAnalyzer):
         self._done.append(ep)
         if ep.held_s >= self.config.min_hold_s:
             self._count += 1
-            self._item_done(not self._episode_faults(ep, ep.end))
+            self._item_done(not self.faults_during(ep.start, ep.end))
         self._episode = None
 
     def _judge(self, view: View, side: Side, t: float, dt: float, front: bool) -> Judgement:
@@ -601,16 +601,9 @@ class PlankAnalyzer(FloorAnalyzer):
         return math.nan
 
     # -- summary ---------------------------------------------------------------------------
-    def _episode_faults(self, ep: _Episode, end: float) -> tuple[str, ...]:
-        """The faults reported (debounced) during a hold, in priority order."""
-        events = [e for e in self.fault_events() if e.code != "not_visible"
-                  and e.end >= ep.start and e.start <= end]
-        codes = {e.code for e in events}
-        return tuple(code for code in self.SPEC.fault_codes if code in codes)
-
     def _record(self, i: int, ep: _Episode, now: float) -> RepRecord:
         end = ep.end if ep.end is not None else now
-        codes = self._episode_faults(ep, end)
+        codes = self.faults_during(ep.start, end)
         measures = {
             "held_s": ep.good_s,
             "faulty_s": ep.faulty_s,

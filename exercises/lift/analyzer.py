@@ -109,7 +109,6 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         self._rest_t: float | None = None
         self._aspect = AspectEstimator(self.config.aspect)
         self._x_scale = 1.0
-        self._aspect_given = False  # some frame carried the recording's own aspect
         self._dt = 0.0
         self._clear_filters()
 
@@ -146,8 +145,6 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
             # measure from that side for this frame
             side = other_side(side)
 
-        if frame.aspect != 1.0:
-            self._aspect_given = True
         if c.guess_aspect and frame.aspect == 1.0:
             self._guess_aspect(f, side)
         meas = self._measure(f, side, t)
