@@ -10,15 +10,14 @@ functions, on generated tracks and on real people's planks.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coach.evaluation.corpus import load_entry
 from coach.pose import PoseFrame
-from coach.posetrack import read_pose_track
 from coach.synth import NoiseConfig, bridge_reps, knee_to_chest, plank_hold
 from exercises._scoring import hold_form, hold_set_score
 from exercises.hip_bridge import HipBridgeConfig, rep_quality
@@ -137,9 +136,8 @@ def _held(frame: PoseFrame, seconds: float, fps: float = 30.0) -> list[PoseFrame
 def _rows(entry: str, label: str, n: int) -> list[PoseFrame]:
     """The first ``n`` rows with ``label`` that coach can judge (side-on
     enough: some real rows are filmed from the hands' end)."""
-    meta = json.loads((REAL / f"{entry}.json").read_text())
-    frames = list(read_pose_track(REAL / f"{entry}.csv"))
-    rows = [f for f, lab in zip(frames, meta["labels"]["per_row"], strict=True) if lab == label]
+    e = load_entry(REAL / f"{entry}.json")
+    rows = [f for f, lab in zip(e.frames, e.labels.per_row, strict=True) if lab == label]
     return [f for f in rows if run_exercise("plank", _held(f, 1.0))[1][-1].visible][:n]
 
 

@@ -13,7 +13,6 @@ supine knee-to-chest), there is nothing to compare with; ACCURACY.md says so.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -21,9 +20,9 @@ import numpy as np
 import pytest
 
 from coach import geometry as geo
+from coach.evaluation.corpus import load_entry
 from coach.landmarks import Landmark, sided
 from coach.pose import PoseFrame
-from coach.posetrack import read_pose_track
 from coach.synth import NoiseConfig, lift_sequence, plank_hold
 from tests.helpers import run_exercise
 
@@ -31,12 +30,11 @@ REAL = Path(__file__).parent / "data" / "real"
 
 
 def _labelled(entry: str) -> list[tuple[PoseFrame, str, dict[str, str]]]:
-    meta = json.loads((REAL / f"{entry}.json").read_text())
-    frames = list(read_pose_track(REAL / f"{entry}.csv"))
-    per_row = meta["labels"]["per_row"]
-    views = meta.get("row_view") or ["?"] * len(frames)
-    sides = meta.get("row_near_side") or ["left"] * len(frames)
-    return [(f, lab, {"view": v, "side": s}) for f, lab, v, s in zip(frames, per_row, views, sides, strict=True)]
+    e = load_entry(REAL / f"{entry}.json")
+    views = e.meta.get("row_view") or ["?"] * len(e.frames)
+    sides = e.meta.get("row_near_side") or ["left"] * len(e.frames)
+    return [(f, lab, {"view": v, "side": s})
+            for f, lab, v, s in zip(e.frames, e.labels.per_row, views, sides, strict=True)]
 
 
 def _plank_measures(frames: list[PoseFrame]) -> tuple[float, float]:
