@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from coach.baseline import BaselineSpec
 from coach.exercise import NOT_VISIBLE
 
 ItemKind = Literal["hold", "rep", "lift"]
@@ -228,6 +229,10 @@ class ExerciseSpec:
     stature_option: str | None = None
     """The factory keyword that takes the person's height in metres (from
     ``coach profile``) when the analyzer scales anything by stature."""
+    baseline: BaselineSpec | None = None
+    """How ``coach calibrate`` records the person's own best form and how
+    later sets are judged against it (None: not calibrated); the factory
+    then takes ``baseline=``."""
     _by_code: Mapping[str, FaultSpec] = field(init=False, repr=False, compare=False)
     _by_metric: Mapping[str, MetricSpec] = field(init=False, repr=False, compare=False)
 

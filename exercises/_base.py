@@ -23,13 +23,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
+from coach.baseline import Baseline, BaselineCollector, personalise, progress, thresholds
 from coach.debounce import FaultDebouncer
 from coach.exercise import NOT_VISIBLE, FaultEvent, FrameVerdict, SetSummary
 from coach.landmarks import Landmark, Side, sided
 from coach.pose import PoseFrame
 from coach.spec import ExerciseSpec
+
+C = TypeVar("C")
 
 
 class DebounceConfig(Protocol):
@@ -129,12 +132,32 @@ class AnalyzerBase(ABC):
     """True: a timestamp earlier than the last one is a discontinuity (a
     new clip); False: time stands still until it moves on."""
 
+    baseline: Baseline | None = None
+    """The person's calibration this set is judged against (``coach
+    calibrate``), None: the exercise's own thresholds only."""
+
     def __init__(self, config: DebounceConfig) -> None:
         self._faults = FaultDebouncer(config.fault_on_s, config.fault_off_s, self.SPEC.priority)
         self._nv = FaultDebouncer(config.not_visible_on_s, config.not_visible_off_s, (NOT_VISIBLE,))
         self._clock = Clock(self._gap_s(), self.BACKWARD_TIME_RESTARTS)
         self._item_flag: bool | None = None
         self._aspect_given = False
+        spec = self.SPEC.baseline
+        self._form = BaselineCollector(spec) if spec is not None else None
+
+    def _personal(self, config: C, baseline: Baseline | None) -> C:
+        """``config`` fitted to ``baseline`` (the exercise's
+        :class:`~coach.baseline.BaselineSpec` rules; a safety limit never
+        loosens); ``config`` itself without one. Call before ``__init__``."""
+        self._absolute_config: Any = config
+        spec = self.SPEC.baseline
+        if baseline is None:
+            self.baseline = None
+            return config
+        if spec is None or baseline.exercise != self.name:
+            raise ValueError(f"a {baseline.exercise} baseline cannot calibrate {self.name}")
+        self.baseline = baseline
+        return personalise(config, spec, baseline)
 
     # -- the protocol ------------------------------------------------------------
     def update(self, frame: PoseFrame) -> FrameVerdict:
@@ -144,7 +167,10 @@ class AnalyzerBase(ABC):
             self._aspect_given = True  # some frame carried the recording's own aspect
         if gap_from is not None:
             self._on_gap(gap_from, t)
-        return self._on_frame(frame, t, dt)
+        verdict = self._on_frame(frame, t, dt)
+        if self._form is not None:
+            self._form.push(verdict)
+        return verdict
 
     def reset(self) -> None:
         """Forget all state; the next frame starts a new set."""
@@ -153,6 +179,8 @@ class AnalyzerBase(ABC):
         self._nv.reset()
         self._item_flag = None
         self._aspect_given = False
+        if self._form is not None:
+            self._form = BaselineCollector(self._form.spec)
         self._reset_state()
 
     @abstractmethod
@@ -204,6 +232,29 @@ class AnalyzerBase(ABC):
         clock's last time)."""
         now = self._clock.last if now is None else now
         return self.in_priority(e.code for e in self._faults.events(now) if e.end >= start and e.start <= end)
+
+    def baseline_extra(self) -> dict[str, Any]:
+        """For ``SetSummary.extra``: ``form_measures``, the set's medians of
+        its baseline measures over its working frames (so any later
+        calibration can be compared with it), and, when judged against a
+        baseline, ``baseline``: the calibration, the set against it, and
+        each threshold it changed (absolute and personal)."""
+        spec, form = self.SPEC.baseline, self._form
+        if spec is None or form is None:
+            return {}
+        measured = form.medians()
+        out: dict[str, Any] = {"form_measures": {k: round(v, 4) for k, v in measured.items()}}
+        if self.baseline is not None:
+            out["baseline"] = {
+                **self.baseline.to_json(),
+                "progress": progress(spec, self.baseline, measured),
+                "thresholds": thresholds(self._absolute_config, self._personal_config(), spec),
+            }
+        return out
+
+    def _personal_config(self) -> Any:
+        """The config the set is judged by (the subclass's ``config``)."""
+        return getattr(self, "config", self._absolute_config)
 
     def fault_landmarks(self, faults: Sequence[str], side: Side) -> tuple[Landmark, ...]:
         return fault_landmarks(self.SPEC, faults, side)

@@ -60,8 +60,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from coach.baseline import Baseline, BaselineMeasure, BaselineSpec, PersonalRule
 from coach.debounce import Hysteresis
-from coach.exercise import RepRecord, SetSummary
+from coach.exercise import FrameVerdict, RepRecord, SetSummary
 from coach.geometry import angle_deg, bend_deg, clamp, dist, incline_from_horizontal
 from coach.landmarks import Landmark, Side, sided
 from coach.registry import register
@@ -233,6 +234,24 @@ class HipBridgeConfig(FloorConfig):
     """Reps per set when no target is given (10-15 per set is the usual
     rehabilitation prescription, ACSM endurance range)."""
 
+    # -- personal baseline (``coach calibrate``, :data:`BASELINE`) -----------------------
+    calibrate_s: float = 4.0
+    """A baseline is the median hip line over 4 s at the top: two or three
+    bridges with the usual 2 s pause."""
+    personal_low_margin_deg: float = -8.0
+    """Calibrated, the hips are too low 8 degrees below the person's own
+    top (clearly visible, above 2D noise: the same scale as
+    ``too_low_on_deg``)..."""
+    personal_low_loosen_deg: float = 15.0
+    """...following a stiff person's lower top down by at most 15 degrees
+    (a top 27 degrees short of straight is hardly a bridge)..."""
+    personal_low_max_deg: float = -2.0
+    """...and never asking for more than 2 degrees short of straight."""
+    personal_arch_margin_deg: float = 6.0
+    """Calibrated, the back over-arches 6 degrees past the person's own
+    top, and at least 6 past straight; never looser than
+    ``overarch_on_deg`` (a safety limit)."""
+
 
 @dataclass
 class _Rep:
@@ -279,6 +298,29 @@ RECOGNITION = RecognitionSpec(
 the start of the first rise to the end of the last lowering (about a
 second each, BRIDGE_MOVE_S in the body model)."""
 
+def _baseline_sample(v: FrameVerdict) -> dict[str, float] | None:
+    """A frame at the top of a rep (side view): its hip line."""
+    bend = v.metrics.get("hip_bend", math.nan)
+    return {"top_bend": bend} if v.phase == "top" and math.isfinite(bend) else None
+
+
+BASELINE = BaselineSpec(
+    what="the top of your bridge",
+    how="Do two or three bridges side-on to the camera, pausing 2 s at your best top",
+    measures=(BaselineMeasure("top_bend", "hip line at the top (0 = straight)", "deg", better="higher"),),
+    sample=_baseline_sample,
+    rules=(
+        PersonalRule("too_low_on_deg", "too_low_off_deg", "top_bend", margin=HipBridgeConfig.personal_low_margin_deg,
+                     hi=HipBridgeConfig.personal_low_max_deg, fault_when="below", safety=False,
+                     max_loosen=HipBridgeConfig.personal_low_loosen_deg, reason="a top below your own"),
+        PersonalRule("overarch_on_deg", "overarch_off_deg", "top_bend", margin=HipBridgeConfig.personal_arch_margin_deg,
+                     lo=HipBridgeConfig.personal_arch_margin_deg, fault_when="above", safety=True,
+                     reason="an arch past your own top; never looser than every bridge's limit"),
+    ),
+    seconds=HipBridgeConfig.calibrate_s,
+)
+"""``coach calibrate --exercise hip_bridge``: the person's own top."""
+
 SPEC = ExerciseSpec(
     name="hip_bridge",
     description="hip bridge reps, side or front view: hip extension at the top, arching, feet placement, level hips",
@@ -315,6 +357,7 @@ SPEC = ExerciseSpec(
     # (ACSM position stand, Progression models in resistance training, 2009)
     max_target=15.0,
     recognition=RECOGNITION,
+    baseline=BASELINE,
 )
 
 
@@ -327,8 +370,9 @@ class HipBridgeAnalyzer(FloorAnalyzer):
     KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "hip", "knee", "ankle")
     ALLOW_FRONT_VIEW: ClassVar[bool] = True
 
-    def __init__(self, config: HipBridgeConfig | None = None, target: float | None = None) -> None:
-        self.config = config or HipBridgeConfig()
+    def __init__(self, config: HipBridgeConfig | None = None, target: float | None = None,
+                 baseline: Baseline | None = None) -> None:
+        self.config = self._personal(config or HipBridgeConfig(), baseline)
         self.target = float(target) if target is not None and target > 0 else self.config.default_target_reps
         super().__init__(self.config)
         self._reset_state()
@@ -711,7 +755,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
             fault_events=self.fault_events(),
             visible_fraction=self.visible_fraction,
             extra={"aspect": self.aspect_note(), "side": self._sides.side, "top_hold_target_s": c.top_hold_target_s,
-                   "rest_hip_bend": self._rest},
+                   "rest_hip_bend": self._rest, **self.baseline_extra()},
         )
 
 

@@ -53,8 +53,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
+from coach.baseline import Baseline, BaselineMeasure, BaselineSpec, PersonalRule
 from coach.debounce import Hysteresis
-from coach.exercise import RepRecord, SetSummary
+from coach.exercise import FrameVerdict, RepRecord, SetSummary
 from coach.geometry import angle_deg, dist, elevation_deg, incline_from_horizontal, offset_below
 from coach.landmarks import SIDES, Landmark, Side, other_side, sided
 from coach.registry import register
@@ -188,6 +189,21 @@ class KneeToChestConfig(FloorConfig):
     """Target per hold when none is given: 20 s (ACSM: hold static stretches
     10-30 s)."""
 
+    # -- personal baseline (``coach calibrate``, :data:`BASELINE`) -----------------------
+    calibrate_s: float = 5.0
+    """A baseline is the median hip flexion over 5 s of the knee held at
+    the chest (one hold, or part of each of two)."""
+    personal_close_margin_deg: float = -10.0
+    """Calibrated, the knee is not close 10 degrees short of the person's
+    own range: the held level wanders a few degrees within a hold, and a
+    guessed far leg by up to ~6 (``far_close_margin_deg``)..."""
+    personal_close_loosen_deg: float = 15.0
+    """...following a stiff hip down by at most 15 degrees below
+    ``close_on_deg`` (to 87: below that the knee is hardly drawn in at
+    all), and up without limit for a supple one. Not a safety limit: the
+    stretch is judged on the person's own range, as a physiotherapist
+    would progress it."""
+
 
 @dataclass
 class _Cycle:
@@ -208,6 +224,26 @@ class _Cycle:
             return "both"
         return next(iter(self.legs))
 
+
+def _baseline_sample(v: FrameVerdict) -> dict[str, float] | None:
+    """A frame of the knee held at the chest: the hip flexion of the leg(s) held."""
+    flex = v.metrics.get("hip_flexion", math.nan)
+    return {"hold_flexion": flex} if v.phase == "hold" and math.isfinite(flex) else None
+
+
+BASELINE = BaselineSpec(
+    what="your knee-to-chest range",
+    how="Pull your knee (or both) to your chest as far as is comfortable and hold it, side-on to the camera",
+    measures=(BaselineMeasure("hold_flexion", "hip flexion in the hold", "deg", better="higher"),),
+    sample=_baseline_sample,
+    rules=(
+        PersonalRule("close_on_deg", "close_off_deg", "hold_flexion",
+                     margin=KneeToChestConfig.personal_close_margin_deg, fault_when="below", safety=False,
+                     max_loosen=KneeToChestConfig.personal_close_loosen_deg, reason="short of your own range"),
+    ),
+    seconds=KneeToChestConfig.calibrate_s,
+)
+"""``coach calibrate --exercise knee_to_chest``: the person's own range."""
 
 RECOGNITION = RecognitionSpec(
     called="a knee-to-chest stretch",
@@ -269,6 +305,7 @@ SPEC = ExerciseSpec(
     sides=("left", "right"),
     side_prompt="Pull your {side} knee to your chest",
     recognition=RECOGNITION,
+    baseline=BASELINE,
 )
 
 
@@ -280,8 +317,9 @@ class KneeToChestAnalyzer(FloorAnalyzer):
     SPEC: ClassVar[ExerciseSpec] = SPEC
     KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "hip", "knee", "ankle")
 
-    def __init__(self, config: KneeToChestConfig | None = None, target: float | None = None) -> None:
-        self.config = config or KneeToChestConfig()
+    def __init__(self, config: KneeToChestConfig | None = None, target: float | None = None,
+                 baseline: Baseline | None = None) -> None:
+        self.config = self._personal(config or KneeToChestConfig(), baseline)
         self.target = float(target) if target is not None and target > 0 else self.config.default_target_s
         super().__init__(self.config)
         self._reset_state()
@@ -597,5 +635,5 @@ class KneeToChestAnalyzer(FloorAnalyzer):
             fault_events=self.fault_events(),
             visible_fraction=self.visible_fraction,
             extra={"aspect": self.aspect_note(), "hold_s_per_side": per_side, "holds_per_side": {
-                k: sum(1 for it in items if it.side == k) for k in ("left", "right", "both")}},
+                k: sum(1 for it in items if it.side == k) for k in ("left", "right", "both")}, **self.baseline_extra()},
         )

@@ -58,8 +58,9 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+from coach.baseline import Baseline, BaselineMeasure, BaselineSpec, PersonalRule
 from coach.debounce import HoldTimer, Hysteresis
-from coach.exercise import RepRecord, SetSummary
+from coach.exercise import FrameVerdict, RepRecord, SetSummary
 from coach.geometry import angle_deg, bend_deg, dist, elevation_deg, finite, incline_from_horizontal, offset_below
 from coach.landmarks import Landmark, Side, other_side, sided
 from coach.registry import register
@@ -227,6 +228,34 @@ class PlankConfig(FloorConfig):
     common core-endurance programmes (McGill's "big 3" builds up from
     repeated ~10 s holds)."""
 
+    # -- personal baseline (``coach calibrate``, :data:`BASELINE`) -----------------------
+    calibrate_s: float = 5.0
+    """A baseline is the median of 5 s of the plank held (150 frames at 30
+    fps): long enough to average out breathing and landmark jitter, short
+    enough to hold in best form."""
+    personal_sag_margin: float = 0.10
+    """Calibrated, the hips sag when 0.10 trunk lengths below the person's
+    own line: 3x the filtered frame-to-frame jitter of the offset (~0.03).
+    Most people hold their hips a little high (real correct planks: median
+    -0.085 to -0.16), so for them a drop to the straight line is already a
+    sag. The safety limit ``sag_offset_on`` is never loosened."""
+    personal_sag_floor: float = 0.02
+    """...and never above 0.02 below the straight line: a sag means the
+    hips below the line (the fault's meaning), not just lower than usual."""
+    personal_sag_bend_margin_deg: float = 6.0
+    """...with the body bent 6 degrees further down than the person's own
+    line (the same pairing as ``sag_bend_on_deg``, ~0.1 trunk lengths)..."""
+    personal_sag_bend_floor_deg: float = 2.0
+    """...and at least 2 degrees below straight."""
+    personal_pike_margin: float = 0.12
+    """Calibrated, the hips are too high 0.12 trunk lengths above the
+    person's own line, and at least that far above the straight line:
+    their own line, not the population's inverted V, says what too high
+    is. Only ever stricter than ``pike_offset_on``."""
+    personal_pike_bend_margin_deg: float = 12.0
+    """...with the body bent 12 degrees further up than the person's own
+    line, and at least 12 degrees in all."""
+
 
 @dataclass
 class _Episode:
@@ -269,6 +298,46 @@ RECOGNITION = RecognitionSpec(
 """A held plank: 1 s in position (a push-up passes through it in well under
 a second)."""
 
+def _baseline_sample(v: FrameVerdict) -> dict[str, float] | None:
+    """A frame of the plank held: its hip offset and the hip's drop below
+    the shoulder-ankle line in degrees (+ = below, - = hips high)."""
+    if v.phase != "hold":
+        return None
+    off, angle = v.metrics.get("hip_offset", math.nan), v.metrics.get("body_angle", math.nan)
+    if not finite(off, angle):
+        return None
+    return {"hip_offset": off, "hip_drop_deg": math.copysign(180.0 - angle, off)}
+
+
+BASELINE = BaselineSpec(
+    what="your plank body line",
+    how="Hold your best plank, side-on to the camera, body in one line",
+    measures=(
+        BaselineMeasure("hip_offset", "hip below your line", "trunk lengths", better="closer", digits=3),
+        BaselineMeasure("hip_drop_deg", "hip bend below your line", "deg", better="closer"),
+    ),
+    sample=_baseline_sample,
+    rules=(
+        PersonalRule("sag_offset_on", "sag_offset_off", "hip_offset", margin=PlankConfig.personal_sag_margin,
+                     lo=PlankConfig.personal_sag_floor, fault_when="above", safety=True,
+                     reason="a sag below your own line; never looser than every plank's limit"),
+        PersonalRule("sag_bend_on_deg", "sag_bend_off_deg", "hip_drop_deg",
+                     margin=PlankConfig.personal_sag_bend_margin_deg, lo=PlankConfig.personal_sag_bend_floor_deg,
+                     fault_when="above", safety=True, reason="...bent down from your own line"),
+        PersonalRule("pike_offset_on", "pike_offset_off", "hip_offset", sign=-1.0,
+                     margin=PlankConfig.personal_pike_margin, lo=PlankConfig.personal_pike_margin,
+                     fault_when="above", safety=False, reason="hips above your own line; only ever stricter"),
+        PersonalRule("pike_bend_on_deg", "pike_bend_off_deg", "hip_drop_deg", sign=-1.0,
+                     margin=PlankConfig.personal_pike_bend_margin_deg, lo=PlankConfig.personal_pike_bend_margin_deg,
+                     fault_when="above", safety=False, reason="...bent up from your own line"),
+    ),
+    seconds=PlankConfig.calibrate_s,
+    headline="hip_offset",
+)
+"""``coach calibrate --exercise plank``: the body line of the person's best
+plank; later planks are judged against it as well as against
+:class:`PlankConfig`'s limits (a sag is never judged more leniently)."""
+
 SPEC = ExerciseSpec(
     name="plank",
     description="forearm plank hold, side view: body line, elbows, head; good-form hold time",
@@ -309,6 +378,7 @@ SPEC = ExerciseSpec(
     # (McGill, Low Back Disorders, 3rd ed., 2016: repeated short holds)
     max_target=60.0,
     recognition=RECOGNITION,
+    baseline=BASELINE,
 )
 
 
@@ -321,8 +391,9 @@ class PlankAnalyzer(FloorAnalyzer):
     KEY_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "elbow", "hip", "ankle")
     SIDE_JOINTS: ClassVar[tuple[str, ...]] = ("shoulder", "elbow", "hip", "knee", "ankle")
 
-    def __init__(self, config: PlankConfig | None = None, target: float | None = None) -> None:
-        self.config = config or PlankConfig()
+    def __init__(self, config: PlankConfig | None = None, target: float | None = None,
+                 baseline: Baseline | None = None) -> None:
+        self.config = self._personal(config or PlankConfig(), baseline)
         self.target = float(target) if target is not None and target > 0 else self.config.default_target_s
         super().__init__(self.config)
         self._reset_state()
@@ -641,5 +712,5 @@ class PlankAnalyzer(FloorAnalyzer):
             items=items,
             fault_events=self.fault_events(),
             visible_fraction=self.visible_fraction,
-            extra={"aspect": self.aspect_note(), "side": self._sides.side},
+            extra={"aspect": self.aspect_note(), "side": self._sides.side, **self.baseline_extra()},
         )

@@ -14,6 +14,7 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from coach.baseline import Baseline
 from coach.commands._common import info, make_analyzer
 from coach.errors import UsageError
 from coach.exercise import ExerciseAnalyzer
@@ -44,9 +45,10 @@ def options_for(exercise: str, options: Mapping[str, float]) -> dict[str, float]
     return {k: v for k, v in options.items() if spec.option(k) is not None}
 
 
-def set_analyzer_factory(options: Mapping[str, float], stature_m: float | None = None) -> Any:
+def set_analyzer_factory(options: Mapping[str, float], stature_m: float | None = None,
+                         baselines: Mapping[str, Baseline] | None = None) -> Any:
     def make(exercise: str) -> ExerciseAnalyzer:
-        return make_analyzer(exercise, None, options_for(exercise, options), stature_m)
+        return make_analyzer(exercise, None, options_for(exercise, options), stature_m, baselines)
 
     return make
 

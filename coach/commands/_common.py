@@ -7,7 +7,9 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+from coach.baseline import Baseline
 from coach.errors import InputError, UsageError
 from coach.exercise import ExerciseAnalyzer
 from coach.outfile import check_output
@@ -88,18 +90,25 @@ def add_workers_arg(p: argparse.ArgumentParser, per_file: bool = False) -> None:
 
 
 def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None,
-                  stature_m: float | None = None) -> ExerciseAnalyzer:
+                  stature_m: float | None = None,
+                  baselines: Mapping[str, Baseline] | None = None) -> ExerciseAnalyzer:
     """A fresh analyzer; unknown names and bad options are usage errors.
     ``options`` are the exercise's own (its spec's ``options``);
     ``stature_m`` the person's height (``coach profile``), given to
-    exercises that scale by stature (their spec's ``stature_option``)."""
+    exercises that scale by stature (their spec's ``stature_option``);
+    ``baselines`` the person's calibrations by exercise (``coach
+    calibrate``), given to the exercise whose calibration is among them."""
     if target is not None and not (math.isfinite(target) and target > 0):
         raise UsageError(f"--target must be a positive number, got {target:g}")
-    kwargs: dict[str, float] = {} if target is None else {"target": target}
+    kwargs: dict[str, Any] = {} if target is None else {"target": target}
     if stature_m is not None:
         option = get_spec(name).stature_option
         if option is not None:
             kwargs[option] = stature_m
+    spec = get_spec(name)
+    baseline = (baselines or {}).get(spec.name)
+    if baseline is not None and spec.baseline is not None:
+        kwargs["baseline"] = baseline
     if options:
         spec = get_spec(name)
         for dest, value in options.items():

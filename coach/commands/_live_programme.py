@@ -10,7 +10,7 @@ from pathlib import Path
 
 from coach.commands._advice import earlier_results, summary_advice
 from coach.commands._common import exercise_options, info, make_analyzer, use_setup
-from coach.commands._store_args import open_session, profile_height
+from coach.commands._store_args import open_session, profile_baselines, profile_height
 from coach.errors import UsageError
 from coach.exercise import SetSummary
 from coach.feedback import policy_for
@@ -90,6 +90,7 @@ def run_live_programme(args: argparse.Namespace) -> int:
 
     planned = plan(steps, target, between)
     height = profile_height(args)
+    baselines = profile_baselines(args)
     summaries: list[SetSummary] = []
     session_id: int | None = None
     with ExitStack() as stack:
@@ -112,7 +113,7 @@ def run_live_programme(args: argparse.Namespace) -> int:
         def run_set(ps: PlannedSet) -> SetOutcome:
             source, _name = _open_source(args)
             analyzer = make_analyzer(ps.exercise, ps.target, exercise_options(args) if args.exercise else None,
-                                     height)
+                                     height, baselines)
             planned_summary = analyzer.summary()
 
             def make_sinks() -> list[Sink]:

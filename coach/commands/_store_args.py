@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from coach.baseline import Baseline
 from coach.errors import DamagedStoreError, StoreError
 from coach.pipeline import Sink
 from coach.store.db import Store, is_corrupt_error, open_store
@@ -176,6 +177,34 @@ def profile_height(args: argparse.Namespace) -> float | None:
         return read_profile(store).height_m
     except sqlite3.Error:
         return None
+    finally:
+        store.close()
+
+
+def add_baseline_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-baseline", action="store_true",
+                   help="judge by the exercise's own thresholds only, not against your calibration "
+                        "(coach calibrate)")
+
+
+def profile_baselines(args: argparse.Namespace) -> dict[str, Baseline]:
+    """Exercise -> the person's current calibration (``coach calibrate``) in
+    the database ``args`` points at; empty with ``--no-baseline``, without
+    a database, or when it cannot be read (never creates the database; an
+    unreadable one is left to the recording run to report)."""
+    path = db_path(args)
+    if getattr(args, "no_baseline", False) or not path.exists():
+        return {}
+    from coach.store.baselines import current_baselines
+
+    try:
+        store = open_store(path, notify=warn, mark_stale=False)
+    except (StoreError, sqlite3.Error):
+        return {}
+    try:
+        return current_baselines(store)
+    except sqlite3.Error:
+        return {}
     finally:
         store.close()
 

@@ -20,7 +20,7 @@ from coach.commands._common import (
     note_ignored_aspect,
     parse_aspect,
 )
-from coach.commands._store_args import add_store_args, profile_height, session_sink
+from coach.commands._store_args import add_baseline_arg, add_store_args, profile_baselines, profile_height, session_sink
 from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_workers_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_store_args(p)
+    add_baseline_arg(p)
     p.set_defaults(func=cmd_analyze)
 
 
@@ -53,7 +54,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return _analyze_auto(args)
     # an unknown exercise or a bad option fails before any I/O
     make_analyzer(args.exercise, args.target, exercise_options(args))
-    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args))
+    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args),
+                             profile_baselines(args))
     _check_input(args)
     pipeline = Pipeline(analyzer, watcher=watcher_for(analyzer.name, args.quiet))
     with ExitStack() as stack:
@@ -109,7 +111,7 @@ def _analyze_auto(args: argparse.Namespace) -> int:
     from coach.recognition.routine import RoutineRunner, run_routine
 
     check_auto_args(args)
-    make = set_analyzer_factory(exercise_options(args), profile_height(args))
+    make = set_analyzer_factory(exercise_options(args), profile_height(args), profile_baselines(args))
     _check_input(args)
     with ExitStack() as stack:
         items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,

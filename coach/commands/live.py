@@ -28,7 +28,14 @@ from coach.commands._common import (
     model_for,
     use_setup,
 )
-from coach.commands._store_args import add_store_args, preflight, profile_height, session_sink
+from coach.commands._store_args import (
+    add_baseline_arg,
+    add_store_args,
+    preflight,
+    profile_baselines,
+    profile_height,
+    session_sink,
+)
 from coach.errors import UsageError
 from coach.feedback import policy_for
 from coach.jsonl import JsonlSink, write_json
@@ -76,6 +83,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_model_arg(p)
     add_model_variant_arg(p)
     add_store_args(p)
+    add_baseline_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and the summary")
     p.set_defaults(func=cmd_live)
 
@@ -109,7 +117,8 @@ def cmd_live(args: argparse.Namespace) -> int:
         return _live_auto(args)
     # an unknown exercise or a bad option fails before any I/O
     make_analyzer(args.exercise, args.target, exercise_options(args))
-    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args))
+    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args),
+                             profile_baselines(args))
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
@@ -179,7 +188,7 @@ def _live_auto(args: argparse.Namespace) -> int:
     from coach.recognition.routine import LiveRoutine, RoutineRunner
 
     check_auto_args(args)
-    make = set_analyzer_factory(exercise_options(args), profile_height(args))
+    make = set_analyzer_factory(exercise_options(args), profile_height(args), profile_baselines(args))
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),

@@ -32,6 +32,13 @@ Tables (times ``*_s`` are seconds on the set's own clock, the frame ``t``):
   was noted (``coach note``, or the question at the end of ``coach live``).
 * ``profile`` (version 4, one row): the person's ``name`` and ``height_m`` (``coach
   profile``), used for distances in cm and anything scaled by stature.
+* ``baselines`` (version 5): every ``coach calibrate`` run that found the
+  person's best form: the exercise, the medians of its baseline measures
+  (``values_json``, :mod:`coach.baseline`), the seconds and frames they
+  came from and the source. The newest row of an exercise with no
+  ``retired_at`` is the one later sets are judged against (``coach
+  calibrate --forget`` retires them; rows are never deleted, so the
+  report can chart progress against each one).
 
 Version 3 adds ``sessions.end_reason`` (why a session ended
 ``interrupted``: Ctrl-C, a signal, an input error, a crash, or the process
@@ -186,7 +193,21 @@ _V4_PROFILE: Migration = (
     )""",
 )
 
-MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY, _V4_PROFILE]
+_V5_BASELINES: Migration = (
+    """CREATE TABLE baselines (
+        id          INTEGER PRIMARY KEY,
+        exercise    TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL,
+        values_json TEXT    NOT NULL,
+        seconds     REAL    NOT NULL CHECK (seconds > 0),
+        frames      INTEGER NOT NULL CHECK (frames > 0),
+        source      TEXT    NOT NULL DEFAULT '',
+        retired_at  TEXT
+    )""",
+    "CREATE INDEX baselines_exercise ON baselines (exercise, id)",
+)
+
+MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY, _V4_PROFILE, _V5_BASELINES]
 """Ordered; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
 
 
