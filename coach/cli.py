@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.bench",
     "coach.commands.eval",
     "coach.commands.profile",
+    "coach.commands.calibrate",
 )
 
 EXIT_INTERNAL = 70

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from coach.aspect import ASPECT_FROM_FILE
 from coach.exercise import SetSummary
-from coach.registry import fault_label
+from coach.registry import fault_label, find_spec
 from coach.units import plural
 
 
@@ -55,6 +55,7 @@ def format_summary(s: SetSummary, no_person: bool = False, advice: Sequence[str]
     stature = s.extra.get("stature_source")
     if isinstance(stature, str) and stature.startswith("assumed"):
         lines.append(f"  stature: {stature} (the default; set yours with coach profile --height)")
+    lines.extend(_baseline_lines(s))
     if s.visible_fraction < 0.999:
         lines.append(f"  body visible in {100 * s.visible_fraction:.0f}% of frames")
     for it in s.items:
@@ -64,3 +65,22 @@ def format_summary(s: SetSummary, no_person: bool = False, advice: Sequence[str]
             f"  {it.kind} #{it.index}{side}: {it.start:.1f}-{it.end:.1f} s, score {it.score:.0f} ({faults})"
         )
     return "\n".join(lines)
+
+
+def _baseline_lines(s: SetSummary) -> list[str]:
+    """"judged against your calibration of <date>", and the set's measures
+    against it (``extra["baseline"]``, :mod:`coach.baseline`)."""
+    b = s.extra.get("baseline")
+    spec = find_spec(s.exercise)
+    if not isinstance(b, dict) or spec is None or spec.baseline is None:
+        return []
+    when = str(b.get("recorded_at", ""))[:10]
+    out = [f"  judged against your calibration of {when} as well as the exercise's own limits "
+           "(coach calibrate; --no-baseline to judge without it)"]
+    progress = b.get("progress") or {}
+    for m in spec.baseline.measures:
+        p = progress.get(m.key)
+        if isinstance(p, dict):
+            out.append(f"    {m.label}: {p['set']:+.{m.digits}f} {m.unit} in this set, "
+                       f"{p['baseline']:+.{m.digits}f} at calibration")
+    return out

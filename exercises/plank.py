@@ -313,8 +313,9 @@ BASELINE = BaselineSpec(
     what="your plank body line",
     how="Hold your best plank, side-on to the camera, body in one line",
     measures=(
-        BaselineMeasure("hip_offset", "hip below your line", "trunk lengths", better="closer", digits=3),
-        BaselineMeasure("hip_drop_deg", "hip bend below your line", "deg", better="closer"),
+        BaselineMeasure("hip_offset", "hip below the shoulder-ankle line (- = above)", "trunk lengths",
+                        better="closer", digits=3),
+        BaselineMeasure("hip_drop_deg", "body bent at the hip, hips down (- = up)", "deg", better="closer"),
     ),
     sample=_baseline_sample,
     rules=(

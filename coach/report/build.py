@@ -4,17 +4,20 @@ detail (two plots side by side per set) and, last, how scores are computed."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coach import __version__
 from coach.advice import top_fault, what_next
+from coach.baseline import Baseline
 from coach.registry import fault_label
+from coach.report import calibration, plots
 from coach.report import html as h
-from coach.report import plots
 from coach.report.sets import key_metric, score_text, set_section, table_measures
 from coach.report.snapshot import snapshot
+from coach.store.baselines import all_baselines
 from coach.store.dates import local_time
 from coach.store.db import Store
 from coach.store.notes import Note, notes_for
@@ -89,6 +92,7 @@ def render(store: Store, data: ReportData, on_step: OnStep | None = None) -> str
     parts.append(_summary(data))
     parts.append(_overview(data.sessions, data.notes))
     parts.append(_trend(store, data))
+    parts.append(calibration.section(data.sessions, _baselines(store)))
     parts.append(_felt(data))
     parts.append(_faults(data.sessions))
     detailed = data.sessions[-MAX_DETAILED:]
@@ -192,6 +196,21 @@ def _trend(store: Store, data: ReportData) -> str:
             "when a session had several); the axis gives each session's id, as in "
             "<code>coach history</code>, and its date. Higher is better form.</p>"
             + h.figure(plots.score_trend(series), "score trend", "Score (0-100) per session, by exercise."))
+
+
+def _baselines(store: Store) -> list[Baseline]:
+    """Every calibration (none from a database too old to have them and
+    opened read-only)."""
+    try:
+        return all_baselines(store)
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        with reading(str(store.path)):
+            raise
+    except sqlite3.Error:
+        with reading(str(store.path)):
+            raise
 
 
 def _faults(sessions: Sequence[SessionDetail]) -> str:

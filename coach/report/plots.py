@@ -356,3 +356,37 @@ def pain_vs_score(points: Sequence[FeltPoint]) -> bytes:
               bbox_to_anchor=(0.5, -0.32), ncol=3)
     ax.set_title("Pain and effort against the score", loc="left", fontsize=11, fontweight="bold")
     return _png(fig)
+
+
+@dataclass(frozen=True)
+class BaselinePoint:
+    """One session's value of a baseline measure, and the calibration in
+    force then (nan before the first one)."""
+
+    session_id: int
+    started_unix: float
+    value: float
+    baseline: float
+
+
+def baseline_progress(title: str, unit: str, color: str, points: Sequence[BaselinePoint]) -> bytes:
+    """A measure per session against the person's calibration: the set's
+    median (line) and the calibration in force (grey steps)."""
+    fig, ax = _figure(WIDE, 2.8)
+    if not points:
+        _empty(ax, "no set of this exercise measured yet")
+        return _png(fig)
+    order, ticks, tick_labels = session_axis([(p.session_id, p.started_unix) for p in points])
+    pts = sorted(points, key=lambda p: (p.started_unix, p.session_id))
+    xs = [order[p.session_id] for p in pts]
+    ax.step(xs, [p.baseline for p in pts], where="mid", color=MUTED, linewidth=2, linestyle="--",
+            label="your calibration")
+    ax.plot(xs, [p.value for p in pts], "-o", color=color, linewidth=2, markersize=6, label="the session")
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(tick_labels, fontsize=8)
+    ax.set_xlim(-0.5, len(order) - 0.5)
+    ax.set_ylabel(unit)
+    ax.set_xlabel("session (id and date)")
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    return _png(fig)
