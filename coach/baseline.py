@@ -166,6 +166,23 @@ class Baseline:
                 "values": {k: round(v, 4) for k, v in self.values.items()}}
 
 
+def stored_baseline(exercise: str, extra: Mapping[str, Any]) -> Baseline | None:
+    """The calibration a stored set was judged against (its summary's
+    ``extra["baseline"]``), to judge it again the same way; None if it had
+    none or the record is not readable."""
+    b = extra.get("baseline")
+    if not isinstance(b, Mapping) or not isinstance(b.get("values"), Mapping):
+        return None
+    values = {str(k): float(v) for k, v in b["values"].items()
+              if isinstance(v, (int, float)) and math.isfinite(v)}
+    try:
+        return Baseline(exercise, values, str(b.get("recorded_at", "")), float(b.get("seconds", 0.0)),
+                        int(b.get("frames", 0)), str(b.get("source", "")),
+                        None if b.get("id") is None else int(b["id"]))
+    except (TypeError, ValueError):
+        return None
+
+
 def personalise(config: C, spec: BaselineSpec, baseline: Baseline) -> C:
     """``config`` (a frozen dataclass) with each rule's threshold fitted to
     ``baseline``; the hysteresis partners move by the same amount."""

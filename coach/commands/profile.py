@@ -13,6 +13,7 @@ import sqlite3
 
 from coach.commands._store_args import add_db_arg, db_path, warn
 from coach.errors import StoreError, UsageError
+from coach.store.baselines import current_baselines
 from coach.store.db import open_store
 from coach.store.profile import DEFAULT_STATURE_M, check_height, read_profile, write_profile
 
@@ -57,6 +58,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
             profile = write_profile(store, name=args.name.strip() if args.name else None, height_m=args.height)
         else:
             profile = read_profile(store)
+        calibrated = sorted(current_baselines(store).values(), key=lambda b: b.exercise)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot use the database {path} ({exc})") from None
     finally:
@@ -65,4 +67,6 @@ def cmd_profile(args: argparse.Namespace) -> int:
               else f"not set ({DEFAULT_STATURE_M:.2f} m is assumed)")
     print(f"name: {profile.name or '-'}")
     print(f"height: {height}")
+    done = ", ".join(f"{b.exercise} ({b.recorded_at[:10]})" for b in calibrated)
+    print(f"calibrated: {done or 'nothing yet (coach calibrate --exercise NAME)'}")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from coach.baseline import stored_baseline
 from coach.errors import StoreError
 from coach.exercise import SetSummary
 from coach.pipeline import Pipeline
@@ -58,7 +59,10 @@ def rescore_session(store: Store, session_id: int) -> list[RescoreResult]:
         with reading(label):
             old = get_set(store.conn, set_id)
             target = _requested_target(store, set_id)
-        options = {} if target is None else {"target": target}
+        options: dict[str, object] = {} if target is None else {"target": target}
+        baseline = stored_baseline(old.exercise, old.extra)
+        if baseline is not None:
+            options["baseline"] = baseline  # judged against the calibration it was recorded with
         pipeline = Pipeline(get_exercise(old.exercise, **options))
         acc = SetAccumulator(set_id, old.exercise)
         for frame in track_frames(store, set_id):
