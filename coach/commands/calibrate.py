@@ -104,7 +104,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         analyzer = make_analyzer(spec.name, None, None, profile_height(args))  # the exercise's own limits
         run = CalibrationRun(Pipeline(analyzer), spec, seconds)
         source = str(args.source) if args.source is not None else f"camera:{args.camera or 0}"
-        info(f"coach calibrate: {spec.baseline.how}; {seconds:g} s of it are measured", args.quiet)
         if args.source is not None:
             _from_file(args, run)
         else:
@@ -132,10 +131,15 @@ def _open(args: argparse.Namespace) -> Store:
     return store
 
 
+def _say_what(args: argparse.Namespace, run: CalibrationRun) -> None:
+    info(f"coach calibrate: {run.baseline_spec.how}; {run.seconds:g} s of it are measured", args.quiet)
+
+
 def _from_file(args: argparse.Namespace, run: CalibrationRun) -> None:
     from coach.pipeline import pose_frames_from
     from coach.progress import Progress
 
+    _say_what(args, run)
     with ExitStack() as stack:
         items, total = pose_frames_from(args.source, model_for(args), stack=stack, aspect=args.aspect, workers=1)
         with Progress(total, label=f"calibrate {args.source.name}", enabled=None if not args.quiet else False) as bar:
@@ -159,6 +163,7 @@ def _from_camera(args: argparse.Namespace, run: CalibrationRun, spec: ExerciseSp
     with ExitStack() as stack:
         source = WebcamSource(0 if args.camera is None else args.camera)
         stack.callback(source.close)
+        _say_what(args, run)
         backend = stack.enter_context(
             MediaPipePose(PoseBackendOptions(model_path=Path(model_for(args) or ensure_model()))))
         display: Display = NullDisplay()
