@@ -162,21 +162,38 @@ def open_session(args: argparse.Namespace, *, source: str, mode: str) -> Session
 
 def profile_height(args: argparse.Namespace) -> float | None:
     """The height in the profile of the database ``args`` points at (None
-    without a database or a height; never creates the database). An
-    unreadable database is left to the recording run to report."""
-    path = db_path(args)
-    if not path.exists():
-        return None
+    without a database or a height; never creates the database)."""
     from coach.store.profile import read_profile
 
+    return _read_personal(args, lambda store: read_profile(store).height_m, None)
+
+
+def _read_personal(args: argparse.Namespace, read: Callable[[Store], T], default: T) -> T:
+    """``read`` the person's data from the database ``args`` points at;
+    ``default`` without a database or when it cannot be opened (the
+    recording run reports that). Damage found while reading is recovered
+    (one warning line) and the read retried, so a damaged page in the
+    profile or the calibrations is never left behind for the session to
+    be written next to."""
+    path = db_path(args)
+    if not path.exists():
+        return default
     try:
         store = open_store(path, notify=warn, mark_stale=False)
     except (StoreError, sqlite3.Error):
-        return None
+        return default
     try:
-        return read_profile(store).height_m
-    except sqlite3.Error:
-        return None
+        for attempt in range(2):
+            try:
+                return read(store)
+            except sqlite3.Error as exc:
+                if attempt or not is_corrupt_error(exc) or store.read_only:
+                    return default
+                try:
+                    store.recover(exc, notify=warn)
+                except (StoreError, sqlite3.Error, OSError):
+                    return default
+        return default
     finally:
         store.close()
 
@@ -190,23 +207,12 @@ def add_baseline_arg(p: argparse.ArgumentParser) -> None:
 def profile_baselines(args: argparse.Namespace) -> dict[str, Baseline]:
     """Exercise -> the person's current calibration (``coach calibrate``) in
     the database ``args`` points at; empty with ``--no-baseline``, without
-    a database, or when it cannot be read (never creates the database; an
-    unreadable one is left to the recording run to report)."""
-    path = db_path(args)
-    if getattr(args, "no_baseline", False) or not path.exists():
+    a database, or when it cannot be read."""
+    if getattr(args, "no_baseline", False):
         return {}
     from coach.store.baselines import current_baselines
 
-    try:
-        store = open_store(path, notify=warn, mark_stale=False)
-    except (StoreError, sqlite3.Error):
-        return {}
-    try:
-        return current_baselines(store)
-    except sqlite3.Error:
-        return {}
-    finally:
-        store.close()
+    return _read_personal(args, current_baselines, {})
 
 
 def open_review_store(args: argparse.Namespace) -> Store | None:
