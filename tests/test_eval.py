@@ -502,6 +502,13 @@ def test_eval_quick_end_to_end(run_coach: Any, corpus: Path, tmp_path: Path) -> 
     text = md.read_text()
     assert text.startswith("# Accuracy") and "## Real corpus" in text and "## Synthetic suite" in text
     assert "coach eval" in text and "| truth \\\\ predicted |" not in text
+    # calibration: generated people judged with and without their own baseline
+    calibration = report["calibration"]
+    assert calibration["refused"] == 0 and "## Calibration" in text
+    by = {(r["exercise"], r["fault"], r["should"]) for r in calibration["rows"]}
+    assert ("plank", "hips_sagging", "yes") in by and ("knee_to_chest", "knee_not_close", "no") in by
+    sag8 = next(r for r in calibration["rows"] if r["condition"] == "hips 8 degrees below the straight line")
+    assert sag8["plain"] == sag8["personal"] == sag8["people"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import json
 import math
 import shlex
 from pathlib import Path
+from typing import Any
 
 from coach.commands._common import check_outputs
 from coach.errors import InputError, UsageError
@@ -126,6 +127,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
     report = run_eval(options, progress=False if args.quiet else None)
     obj = report.to_json()
+    calibration = _calibration(args) if exercise is None and args.only is None else None
+    if calibration is not None:
+        obj["calibration"] = {"rows": [r.to_json() for r in calibration[0]], "refused": calibration[1]}
     if args.json:
         write_json(args.json, obj)
     if markdown is not None:
@@ -133,6 +137,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         text = format_markdown(report, METHOD_MD)
         if report.recognition is not None:
             text = text.rstrip() + "\n\n" + "\n".join(recognition_md(report.recognition)).rstrip() + "\n"
+        if calibration is not None:
+            from coach.evaluation.calibration import calibration_md
+
+            people = calibration[2]
+            text = text.rstrip() + "\n\n" + "\n".join(
+                calibration_md(calibration[0], calibration[1], people, options.command)).rstrip() + "\n"
         if history.is_file() and history.read_text().strip():
             text = text.rstrip() + "\n\n" + history.read_text().strip() + "\n"
         _write_text(markdown, text)
@@ -147,6 +157,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(format_text(report, per_entry=not args.brief))
         if report.recognition is not None:
             print("\n".join(recognition_text(report.recognition)))
+        if calibration is not None:
+            from coach.evaluation.calibration import calibration_text
+
+            print("\n".join(calibration_text(calibration[0], calibration[1])))
     if floors is not None:
         problems: list[str] = []
         for origin in report.origins:
@@ -156,11 +170,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
         section = floors.get(section_key("recognition", args.quick))
         if isinstance(section, dict) and "recognition" in obj:
             problems += check_recognition_floors(obj["recognition"], section)
+        if calibration is not None:
+            from coach.evaluation.calibration import problems as calibration_problems
+
+            problems += calibration_problems(calibration[0], calibration[1])
         for line in problems:
             print(f"coach eval: below floor: {line}")
         if problems:
             return 1
     return 0
+
+
+def _calibration(args: argparse.Namespace) -> tuple[list[Any], int, int]:
+    """The calibration rows (ACCURACY.md "Calibration"), refusals, people."""
+    from coach.evaluation.calibration import DEFAULT_PEOPLE, QUICK_PEOPLE, run_calibration_eval, steps
+    from coach.progress import Progress
+
+    people = QUICK_PEOPLE if args.quick else DEFAULT_PEOPLE
+    with Progress(steps(people), label="coach eval: calibration", enabled=False if args.quiet else None,
+                  unit="sets") as bar:
+        rows, refused = run_calibration_eval(people, on_step=bar.update)
+    return list(rows), refused, people
 
 
 def _write_text(path: Path, text: str) -> None:

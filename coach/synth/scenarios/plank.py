@@ -76,6 +76,7 @@ def plank_hold(
     dims: BodyDims | None = None,
     fps: float = DEFAULT_FPS,
     t0: float = 0.0,
+    habit_deg: float | None = None,
 ) -> Scenario:
     """A forearm plank: kneel on the forearms (setup), straighten the legs,
     hold ``duration_s`` seconds, kneel down again.
@@ -87,6 +88,9 @@ def plank_hold(
     from ``head_drop_start_s`` (0 = the whole hold); a fault due while
     another is still ramping in starts when that ramp ends. ``elbow_offset_cm``: elbows this far ahead of the shoulders
     (negative: behind), i.e. the upper arm inclined from vertical.
+    ``habit_deg``: the person's habitual hip flexion in a good plank (None:
+    drawn from ``seed``, see :data:`PLANK_HABIT_PIKE`); with ``dims`` it
+    keeps one person across recordings of different seeds.
     """
     _check_common(fps, t0)
     duration_s = _check_range("duration_s", duration_s, 0.5, 3600.0)
@@ -112,7 +116,7 @@ def plank_hold(
     tl.hold(PLANK_SETUP_S * _tempo(rng_motion), "setup")
     mean, sd, lo, hi = PLANK_HABIT_PIKE
     habit_rng = np.random.default_rng([seed, 0x9])  # its own stream: no other draw moves
-    habit = float(np.clip(habit_rng.normal(mean, sd), lo, hi))
+    habit = float(np.clip(habit_rng.normal(mean, sd), lo, hi)) if habit_deg is None else float(habit_deg)
     plank = {"trunk_pitch": PLANK_NOMINAL_PITCH_DEG, **bilateral(hip_flexion=habit, knee_flexion=0.0, ankle=0.0)}
     if head_drop_deg > 0 and head_start == 0.0:  # faults present from the start come with the setup
         plank["neck_flexion"] = head_drop_deg
