@@ -243,3 +243,30 @@ def test_calibrate_usage_errors_are_one_line(run_coach: RunCoach, args: tuple[st
 def test_calibrate_without_a_camera_says_so(run_coach: RunCoach) -> None:
     proc = run_coach("calibrate", "-e", "plank", "--camera", "7", "--no-window", "--no-voice")
     assert proc.returncode == 4 and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_the_live_loop_calibrates_until_the_seconds_are_in() -> None:
+    """The camera path: the live loop (a fake camera and a pose detector
+    replaying a real-time plank, the webcam and the model being what
+    cannot exist here) stops once the seconds of good form are measured,
+    with the hold counter showing them."""
+    from coach.calibrate import Calibration, CalibrationRun, outcome
+    from coach.live.loop import LiveConfig, LiveLoop
+    from coach.pipeline import Pipeline
+    from coach.registry import get_spec
+    from tests.test_live import FakeCamera, Replay, ScriptedDisplay
+
+    sc = plank_hold(20.0, seed=3, noise=NoiseConfig())
+    spec = get_spec("plank")
+    run = CalibrationRun(Pipeline(get_exercise("plank")), spec, 3.0)
+    shown: list[float] = []
+    loop = LiveLoop(FakeCamera(len(sc.frames)), Replay(sc.frames), run, display=ScriptedDisplay({}),
+                    config=LiveConfig(exercise="plank", target=3.0, target_unit="s", setup=None, lossless=True,
+                                      end_at_target=True),
+                    on_frame=lambda sample, _img: shown.append(sample.verdict.hold_s) if sample else None)
+    result = loop.run()
+    assert loop.done and not result.quit
+    assert len(shown) < len(sc.frames)  # it stopped early
+    assert shown[-1] == pytest.approx(3.0) and shown == sorted(shown)
+    got = outcome(run, "camera:0")
+    assert isinstance(got, Calibration) and got.seconds >= 3.0 and -0.3 < got.values["hip_offset"] < 0.05
