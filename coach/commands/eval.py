@@ -9,10 +9,14 @@ import json
 import math
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.commands._common import check_outputs
 from coach.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from coach.evaluation.evaluate import EvalOptions
+    from coach.evaluation.variants import VariantReport
 
 ONLY = ("real", "synthetic")
 
@@ -34,8 +38,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "print, per exercise, a confusion table of form classes (rows = truth, columns = predicted), "
                     "per-class precision / recall / F1, count errors and hold-time errors; and (unless one "
                     "--exercise is chosen) how well the exercise is recognised: confusion of exercises, set "
-                    "boundaries on routines, false 'This looks like' warnings. ACCURACY.md explains the rules "
-                    "and holds the current numbers.",
+                    "boundaries on routines, false 'This looks like' warnings; and the accuracy cost of the "
+                    "lite and full pose models against heavy on the corpus's variant tracks "
+                    "(tests/data/real/variants). ACCURACY.md explains the rules and holds the current numbers.",
     )
     p.add_argument("--corpus", type=Path, default=None, metavar="DIR",
                    help="real-data corpus folder (default: tests/data/real of the source tree)")
@@ -53,6 +58,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="exit 1 when a number is below its floor in FILE (e.g. tests/data/accuracy_floors.json)")
     p.add_argument("--write-floors", type=Path, default=None, metavar="FILE",
                    help="write floors at the measured numbers less a margin into FILE (other sections kept)")
+    p.add_argument("--variants", action="store_true",
+                   help="only compare the pose model variants (lite, full, heavy; heavy as reference) on the "
+                        "committed variant tracks of the corpus (fast, no model needed); with --json, write that "
+                        "comparison")
     p.add_argument("--brief", action="store_true", help="print the per-exercise tables without the per-entry rows")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and floor failures")
     p.set_defaults(func=cmd_eval)
@@ -64,6 +73,8 @@ def _command_line(args: argparse.Namespace) -> str:
     parts = ["coach", "eval"]
     if args.corpus is not None:
         parts += ["--corpus", str(args.corpus)]
+    if args.variants:
+        parts.append("--variants")
     if args.only:
         parts += ["--only", args.only]
     if args.exercise:
@@ -101,6 +112,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from coach.evaluation.recognition_floors import check_recognition_floors, recognition_floors
     from coach.evaluation.recognition_md import recognition_md, recognition_text
     from coach.evaluation.runner import DEFAULT_COLLAR_S
+    from coach.evaluation.variants_md import variants_md, variants_text
     from coach.jsonl import write_json
     from coach.registry import canonical_name
 
@@ -115,6 +127,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"{args.corpus}: no such corpus folder")
     if args.corpus is not None and not args.corpus.is_dir():
         raise InputError(f"{args.corpus}: not a folder")
+    if args.variants:
+        return _variants_only(args)
     options = EvalOptions(
         corpus=args.corpus if args.corpus is not None else DEFAULT_CORPUS,
         corpus_given=args.corpus is not None,
@@ -130,6 +144,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     calibration = _calibration(args) if exercise is None and args.only is None else None
     if calibration is not None:
         obj["calibration"] = {"rows": [r.to_json() for r in calibration[0]], "refused": calibration[1]}
+    variants = _variant_report(args, options.corpus) if _wants_variants(options) else None
+    if variants is not None:
+        obj["variants"] = variants.to_json()
     if args.json:
         write_json(args.json, obj)
     if markdown is not None:
@@ -143,6 +160,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             people = calibration[2]
             text = text.rstrip() + "\n\n" + "\n".join(
                 calibration_md(calibration[0], calibration[1], people, options.command)).rstrip() + "\n"
+        if variants is not None:
+            text = text.rstrip() + "\n\n" + "\n".join(variants_md(variants)).rstrip() + "\n"
         if history.is_file() and history.read_text().strip():
             text = text.rstrip() + "\n\n" + history.read_text().strip() + "\n"
         _write_text(markdown, text)
@@ -161,6 +180,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             from coach.evaluation.calibration import calibration_text
 
             print("\n".join(calibration_text(calibration[0], calibration[1])))
+        if variants is not None:
+            print("\n".join(variants_text(variants)))
     if floors is not None:
         problems: list[str] = []
         for origin in report.origins:
@@ -191,6 +212,47 @@ def _calibration(args: argparse.Namespace) -> tuple[list[Any], int, int]:
                   unit="sets") as bar:
         rows, refused = run_calibration_eval(people, on_step=bar.update)
     return list(rows), refused, people
+
+
+def _wants_variants(options: EvalOptions) -> bool:
+    """The variant comparison is part of a whole run of the real corpus (all
+    exercises), so --write-accuracy regenerates it."""
+    return options.only in (None, "real") and options.exercise is None
+
+
+def _variant_report(args: argparse.Namespace, corpus: Path) -> VariantReport | None:
+    from coach.evaluation.runner import DEFAULT_COLLAR_S
+    from coach.evaluation.variants import load_variant_tracks, run_variants, work_units
+    from coach.progress import Progress
+
+    if not corpus.exists():
+        return None
+    items = load_variant_tracks(corpus)
+    collar = DEFAULT_COLLAR_S if args.collar is None else args.collar
+    with Progress(work_units(items), label="coach eval --variants", enabled=False if args.quiet else None) as bar:
+        return run_variants(corpus, collar, bar.update, items)
+
+
+def _variants_only(args: argparse.Namespace) -> int:
+    """``coach eval --variants``: the model-variant comparison alone."""
+    from coach.evaluation.evaluate import DEFAULT_CORPUS
+    from coach.evaluation.variants_md import variants_text
+    from coach.jsonl import write_json
+
+    for flag, given in (("--markdown", args.markdown), ("--write-accuracy", args.write_accuracy),
+                        ("--check-floors", args.check_floors), ("--write-floors", args.write_floors),
+                        ("--only", args.only), ("--exercise", args.exercise), ("--quick", args.quick)):
+        if given:
+            raise UsageError(f"--variants cannot be combined with {flag} (--write-accuracy includes the variants)")
+    corpus = args.corpus if args.corpus is not None else DEFAULT_CORPUS
+    report = _variant_report(args, corpus)
+    if report is None:
+        raise InputError(f"{corpus}: no such corpus folder")
+    if args.json:
+        write_json(args.json, {"variants": report.to_json()})
+    if not args.quiet:
+        print("\n".join(variants_text(report)))
+    return 0
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -128,7 +128,7 @@ def evaluate_track(entry: CorpusEntry, collar_s: float = DEFAULT_COLLAR_S,
     labels = entry.labels
     verdicts, summary = run_track(exercise, entry.frames, on_frames)
     times = [f.t for f in entry.frames]
-    truth = [_form_or_none(labels.class_at(t), exercise) for t in times]
+    truth = [form_or_none(labels.class_at(t), exercise) for t in times]
     cm = score_frames(times, truth, [predicted_class(v) for v in verdicts], collar_s, class_order(exercise))
     expected = labels.expected_count()
     count = CountError(expected, summary.reps) if expected is not None else None
@@ -190,7 +190,7 @@ def work_units(entry: CorpusEntry, analyzers: int) -> int:
     return len(entry.frames)
 
 
-def _form_or_none(label: str | None, exercise: str) -> str | None:
+def form_or_none(label: str | None, exercise: str) -> str | None:
     return label if label is not None and is_form_class(label, exercise) else None
 
 

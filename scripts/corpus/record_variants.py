@@ -41,13 +41,13 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from record_entry import CACHE, OUT, PYTHON, REPO, crop_video  # noqa: E402
+from record_entry import CACHE, OUT, PYTHON, REPO, crop_video
 
 VARIANTS = ("lite", "full", "heavy")
 XY_DECIMALS = 4
 OTHER_DECIMALS = 3
-DROPPED = tuple(f"{side}_{part}" for part in ("eye_inner", "eye_outer", "pinky", "index", "thumb")
-                for side in ("left", "right")) + ("mouth_left", "mouth_right")
+DROPPED = (*(f"{side}_{part}" for part in ("eye_inner", "eye_outer", "pinky", "index", "thumb")
+             for side in ("left", "right")), "mouth_left", "mouth_right")
 DEST = OUT / "variants"
 
 SOURCES = {
