@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "(default 1:1); angles are measured in true image proportions. A CSV's own "
                         "'aspect' column wins (a warning says --aspect was ignored)")
     add_model_arg(p)
-    add_model_variant_arg(p)
+    add_model_variant_arg(p, offline=True)
     add_workers_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_store_args(p)

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="image aspect of pose-track CSVs without an 'aspect' column")
     add_workers_arg(p, per_file=True)
     add_model_arg(p)
-    add_model_variant_arg(p)
+    add_model_variant_arg(p, offline=True)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_store_args(p)
     p.set_defaults(func=cmd_batch)

@@ -10,7 +10,7 @@ Each entry is processed exactly as record_entry.py made its corpus CSV: the
 same crop and frame range (read from the entry's JSON ``crop``), cropped
 with record_entry.crop_video (mp4v, deterministic), then ``python -m coach
 record --source ... --model <variant>.task`` of this checkout. The record
-is then made compact (about 40 % of coach record's size): the 12 face and
+is then made compact (about 44 % of coach record's size): the 12 face and
 hand detail landmarks no analyzer reads (DROPPED: eye inner/outer corners,
 mouth corners, pinky, index, thumb) are left out (a missing landmark is
 "not visible" to the reader); x and y are rounded to 4 decimals (1e-4 of
