@@ -21,6 +21,10 @@ Modules, one job each:
 * :mod:`~coach.evaluation.formatting` - text and Markdown tables;
 * :mod:`~coach.evaluation.floors` - accuracy floors kept in a JSON file;
 * :mod:`~coach.evaluation.method` - the rules in words, for ACCURACY.md.
+* :mod:`~coach.evaluation.variants` - the pose model variants (lite, full)
+  against heavy on the corpus's committed variant tracks;
+* :mod:`~coach.evaluation.variants_md` - their tables and conclusion
+  (ACCURACY.md, "Model variants").
 
 The matching rules are in the docstrings of ``runner`` (real corpus) and
 ``synthetic`` (synthetic suite), and in ACCURACY.md.
