@@ -216,8 +216,10 @@ def _calibration(args: argparse.Namespace) -> tuple[list[Any], int, int]:
 
 def _wants_variants(options: EvalOptions) -> bool:
     """The variant comparison is part of a whole run of the real corpus (all
-    exercises), so --write-accuracy regenerates it."""
-    return options.only in (None, "real") and options.exercise is None
+    exercises) that has variant tracks, so --write-accuracy regenerates it."""
+    from coach.evaluation.variants import variant_dir
+
+    return options.only in (None, "real") and options.exercise is None and variant_dir(options.corpus).is_dir()
 
 
 def _variant_report(args: argparse.Namespace, corpus: Path) -> VariantReport | None:
