@@ -1,22 +1,14 @@
 """What a personal baseline changes (ACCURACY.md, "Calibration").
 
-Generated people (:mod:`coach.synth`), each recorded twice or more with
-different seeds for movement and noise but the same body and habits: one
-recording is the calibration (``coach calibrate``'s own code path,
-:class:`~coach.calibrate.CalibrationRun` over the smoothed pipeline), the
-others are judged by the exercise's own thresholds ("plain") and against
-the calibration ("personal"). Each row gives, for one condition, the share
-of people whose set reported the fault, plain and personal:
-
-* plank: people with their own habitual hip height (0-20 degrees high, as
-  real people plank), clean, and with the hips sunk 2-8 degrees below the
-  straight line; the sag is a safety fault, so personal must never find
-  it less often;
-* hip bridge: people whose best top is 0, 8 or 16 degrees short of
-  straight, at their own top and 12 degrees below it, and arching 12
-  degrees past straight;
-* knee-to-chest: people whose range is 100, 115 or 130 degrees, at their
-  own range and 15 degrees short of it.
+Generated people (:mod:`coach.synth.calibration_cases`), each recorded
+several times with different seeds for movement and noise but the same
+body and habits: one recording is the calibration (``coach calibrate``'s
+own code path, :class:`~coach.calibrate.CalibrationRun` over the smoothed
+pipeline), the others are judged by the exercise's own thresholds
+("plain") and against the calibration ("personal"). Each row gives, for
+one condition, the people whose set reported the fault, plain and
+personal. A safety fault must never be found less often with a
+calibration (:func:`problems`).
 """
 
 from __future__ import annotations
@@ -25,19 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from coach.baseline import Baseline
 from coach.calibrate import CalibrationRun, outcome
 from coach.exercise import NOT_VISIBLE
 from coach.pipeline import Pipeline
 from coach.pose import PoseFrame
 from coach.registry import get_exercise, get_spec
-from coach.synth.body import BodyDims
+from coach.synth.calibration_cases import calibration_cases
 from coach.synth.noise import NoiseConfig
-from coach.synth.scenarios.bridge import bridge_reps
-from coach.synth.scenarios.knee_to_chest import knee_to_chest
-from coach.synth.scenarios.plank import PLANK_HABIT_PIKE, plank_hold
 
 DEFAULT_PEOPLE = 12
 """People per exercise."""
@@ -96,67 +83,30 @@ def run_calibration_eval(people: int = DEFAULT_PEOPLE, noise: NoiseConfig | None
                          on_step: Callable[[int], None] | None = None) -> tuple[list[Row], int]:
     """The rows, and how many generated calibrations were refused (none
     expected: every calibration recording is good form)."""
-    noise = noise or NoiseConfig()
     tallies: dict[tuple[str, str, str, str], _Tally] = {}
     refused = 0
-
-    def judge(exercise: str, condition: str, fault: str, should: str, frames: Sequence[PoseFrame],
-              baseline: Baseline) -> None:
-        t = tallies.setdefault((exercise, condition, fault, should), _Tally())
-        t.people += 1
-        t.plain += fault in _faults(exercise, frames, None)
-        t.personal += fault in _faults(exercise, frames, baseline)
-        if on_step is not None:
-            on_step(1)
-
-    for k in range(people):
-        rng = np.random.default_rng([0xCA1, k])
-        dims = BodyDims.sample(rng)
-        seeds = [int(s) for s in rng.integers(0, 2**31, size=8)]
-        # plank: the person's own hip height
-        mean, sd, lo, hi = PLANK_HABIT_PIKE
-        habit = float(np.clip(rng.normal(mean, sd), lo, hi))
-        base = _calibrate("plank", plank_hold(12.0, seed=seeds[0], dims=dims, habit_deg=habit, noise=noise).frames)
+    for case in calibration_cases(people, noise):
+        base = _calibrate(case.exercise, case.calibration())
         if base is None:
             refused += 1
-        else:
-            judge("plank", "clean, own hip height", "hips_sagging", "no",
-                  plank_hold(30.0, seed=seeds[1], dims=dims, habit_deg=habit, noise=noise).frames, base)
-            for sag in (2.0, 4.0, 8.0):
-                judge("plank", f"hips {sag:g} degrees below the straight line", "hips_sagging", "yes",
-                      plank_hold(30.0, sag_deg=sag, sag_start_s=5.0, seed=seeds[2], dims=dims, habit_deg=habit,
-                                 noise=noise).frames, base)
-        # hip bridge: the person's own top
-        top = (0.0, 8.0, 16.0)[k % 3]
-        base = _calibrate("hip_bridge", bridge_reps(3, hip_extension_deficit_deg=top, seed=seeds[3], dims=dims,
-                                                    noise=noise).frames)
-        if base is None:
-            refused += 1
-        else:
-            judge("hip_bridge", f"at own top ({top:g} degrees short of straight)", "hips_too_low", "no",
-                  bridge_reps(5, hip_extension_deficit_deg=top, seed=seeds[4], dims=dims, noise=noise).frames, base)
-            judge("hip_bridge", "12 degrees below own top", "hips_too_low", "yes",
-                  bridge_reps(5, hip_extension_deficit_deg=top + 12.0, seed=seeds[4], dims=dims,
-                              noise=noise).frames, base)
-            judge("hip_bridge", "arching 12 degrees past straight", "back_overarched", "yes",
-                  bridge_reps(5, overarch_deg=12.0, seed=seeds[5], dims=dims, noise=noise).frames, base)
-        # knee-to-chest: the person's own range
-        reach = (100.0, 115.0, 130.0)[k % 3]
-        base = _calibrate("knee_to_chest", knee_to_chest(("left",), hold_s=8.0, hip_flexion_deg=reach,
-                                                         seed=seeds[6], dims=dims, noise=noise).frames)
-        if base is None:
-            refused += 1
-        else:
-            judge("knee_to_chest", f"at own range ({reach:g} degrees)", "knee_not_close", "no",
-                  knee_to_chest(("left",), hold_s=15.0, hip_flexion_deg=reach, seed=seeds[7], dims=dims,
-                                noise=noise).frames, base)
-            judge("knee_to_chest", "15 degrees short of own range", "knee_not_close", "yes",
-                  knee_to_chest(("left",), hold_s=15.0, hip_flexion_deg=reach - 15.0, seed=seeds[7], dims=dims,
-                                noise=noise).frames, base)
+            continue
+        for trial in case.trials:
+            frames = trial.frames()
+            t = tallies.setdefault((case.exercise, trial.condition, trial.fault, trial.should), _Tally())
+            t.people += 1
+            t.plain += trial.fault in _faults(case.exercise, frames, None)
+            t.personal += trial.fault in _faults(case.exercise, frames, base)
+            if on_step is not None:
+                on_step(1)
     rows = [Row(ex, cond, fault, t.people, t.plain, t.personal, should)
             for (ex, cond, fault, should), t in tallies.items()]
     order = list(dict.fromkeys(r.exercise for r in rows))
     return sorted(rows, key=lambda r: order.index(r.exercise)), refused
+
+
+def steps(people: int) -> int:
+    """Progress units of :func:`run_calibration_eval` (one per judged set)."""
+    return sum(len(c.trials) for c in calibration_cases(people))
 
 
 def problems(rows: Sequence[Row], refused: int) -> list[str]:
@@ -180,11 +130,6 @@ def calibration_text(rows: Sequence[Row], refused: int) -> list[str]:
             f"{r.plain}/{r.people} -> {r.personal}/{r.people}" for r in rows]
     out.append(f"  calibrations refused: {refused}")
     return out
-
-
-def steps(people: int) -> int:
-    """Progress units of :func:`run_calibration_eval` (one per judged set)."""
-    return people * (4 + 3 + 2)
 
 
 def calibration_md(rows: Sequence[Row], refused: int, people: int, command: str) -> list[str]:
