@@ -234,6 +234,21 @@ def draw_hud(image: Image, hud: Hud) -> Image:
     return image
 
 
+def draw_notice(image: Image, text: str) -> Image:
+    """A one-line notice from the coach itself (the pose model fell back to
+    lite) in amber on a dark band across the picture, just above the cue
+    band at the bottom (clear of the counter, the faults and the cue)."""
+    h, w = image.shape[:2]
+    s = _scale(image)
+    pad = int(12 * s)
+    scale, tw, th = _fit(text, w - 2 * pad, 0.7 * s, max(1, int(s)))
+    y1 = max(0, h - int(90 * s))
+    y0 = max(0, y1 - th - 2 * pad)
+    _shade(image, 0, y0, w, y1)
+    _text(image, text, ((w - tw) // 2, y0 + pad + th), scale, AMBER, max(1, int(s)))
+    return image
+
+
 def draw_banner(image: Image, lines: tuple[str, ...], colour: Colour = WHITE) -> Image:
     """Centred lines of text on a dark band (pause, messages)."""
     if not lines:

@@ -5,8 +5,8 @@ file; rerunning skips what is done."""
 from __future__ import annotations
 
 import csv
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 from contextlib import ExitStack
-from pathlib import Path
 
 from coach.commands._advice import earlier_results, summary_advice
 from coach.commands._common import exercise_options, info, make_analyzer, use_setup
@@ -94,19 +93,22 @@ def run_live_programme(args: argparse.Namespace) -> int:
     summaries: list[SetSummary] = []
     session_id: int | None = None
     with ExitStack() as stack:
-        from coach.models import ensure_model
-        from coach.pose_backend import MediaPipePose, PoseBackendOptions
+        from coach.commands._live_model import live_pose
 
-        backend = stack.enter_context(
-            MediaPipePose(PoseBackendOptions(model_path=Path(args.model or ensure_model())))
-        )
-        detector = ContinuousClock(backend)
+        lossless = args.source is not None and not args.realtime
+        if args.source is not None:
+            from coach.sources import is_pose_track
+
+            if is_pose_track(args.source):
+                raise UsageError("a programme needs a camera or a video; a pose track cannot be replayed per set")
+        pose, fallback = live_pose(args, stack, lossless=lossless, quiet=args.quiet)
+        detector = ContinuousClock(pose)
         display = _display(args)
         stack.callback(display.close)
         voice = select_voice(args.voice)
         stack.callback(voice.close)
         info(f"voice: {describe(voice)}", args.quiet)
-        session = open_session(args, source=_source_name(args), mode="live")
+        session = open_session(args, source=_source_name(args), mode="live", models=pose.models_text)
         stack.enter_context(session)
         session_id = getattr(session, "session_id", None)
 
@@ -122,12 +124,11 @@ def run_live_programme(args: argparse.Namespace) -> int:
             config = LiveConfig(
                 exercise=ps.exercise, target=planned_summary.target, target_unit=planned_summary.target_unit,
                 mirror=args.mirror, setup=SetupConfig() if use_setup(args) else None,
-                lossless=args.source is not None and not args.realtime, max_s=args.duration,
-                end_at_target=True,
+                lossless=lossless, max_s=args.duration, end_at_target=True,
             )
             detector.next_set()
             loop = LiveLoop(source, detector, Pipeline(analyzer, policy=policy_for(analyzer)), config=config,
-                            voice=voice, display=display, make_sinks=make_sinks)
+                            voice=voice, display=display, make_sinks=make_sinks, fallback=fallback)
             result = loop.run()
             if result.summary is not None:
                 summaries.append(result.summary)

@@ -117,9 +117,10 @@ def preflight(args: argparse.Namespace) -> None:
 
 
 def session_sink(args: argparse.Namespace, *, exercise: str, source: str, target: float | None,
-                 mode: str) -> Sink | None:
+                 mode: str, models: Callable[[], str | None] | None = None) -> Sink | None:
     """Open the store (creating/migrating it), start a session and a set,
-    and return the recording sink; None with ``--no-save``."""
+    and return the recording sink; None with ``--no-save``. ``models``
+    gives the pose models used so far (``sessions.models``)."""
     if getattr(args, "no_save", False):
         return None
     store = _open_for_recording(args)
@@ -129,13 +130,14 @@ def session_sink(args: argparse.Namespace, *, exercise: str, source: str, target
 
     def start() -> SessionRecorder:
         return SessionRecorder(opened, exercise=exercise, source=source, target=target, mode=mode,
-                               keep_track=bool(getattr(args, "keep_track", False)), notify=warn)
+                               keep_track=bool(getattr(args, "keep_track", False)), notify=warn, models=models)
 
     recorder = _started(store, start)
     return UnsavedSink() if recorder is None else recorder
 
 
-def open_session(args: argparse.Namespace, *, source: str, mode: str) -> SessionWriter | UnsavedSession:
+def open_session(args: argparse.Namespace, *, source: str, mode: str,
+                 models: Callable[[], str | None] | None = None) -> SessionWriter | UnsavedSession:
     """Like :func:`session_sink`, for a session of several sets::
 
         with open_session(args, source="demo", mode="demo") as session:
@@ -154,7 +156,7 @@ def open_session(args: argparse.Namespace, *, source: str, mode: str) -> Session
 
     def start() -> SessionWriter:
         return SessionWriter(opened, source=source, mode=mode,
-                             keep_track=bool(getattr(args, "keep_track", False)), notify=warn)
+                             keep_track=bool(getattr(args, "keep_track", False)), notify=warn, models=models)
 
     writer = _started(store, start)
     return UnsavedSession() if writer is None else writer

@@ -25,9 +25,9 @@ from coach.commands._common import (
     exercise_options,
     info,
     make_analyzer,
-    model_for,
     use_setup,
 )
+from coach.commands._live_model import live_pose, model_stats
 from coach.commands._store_args import (
     add_baseline_arg,
     add_store_args,
@@ -65,7 +65,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--camera", type=camera_index, default=None, metavar="N", help="camera index (default 0)")
     src.add_argument("--source", type=Path, default=None, metavar="VIDEO",
-                     help="use a video file instead of the camera")
+                     help="use a video file instead of the camera (or a pose-track CSV from `coach record`, "
+                          "replayed frame by frame without the model)")
     p.add_argument("--realtime", action="store_true",
                    help="with --source: play the video at its frame rate like a camera (late frames dropped)")
     p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=True,
@@ -89,8 +90,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _open_source(args: argparse.Namespace) -> tuple[FrameSource, str]:
-    from coach.sources import VideoSource, WebcamSource
+    from coach.sources import VideoSource, WebcamSource, is_pose_track
 
+    if args.source is not None and is_pose_track(args.source):
+        from coach.live.track import PoseTrackSource
+
+        if args.realtime:
+            raise UsageError("--realtime needs a video: a pose track (.csv) is replayed frame by frame")
+        return PoseTrackSource(args.source), str(args.source)
     if args.source is not None:
         if args.realtime:
             return PacedVideoSource(args.source), str(args.source)
@@ -131,12 +138,8 @@ def cmd_live(args: argparse.Namespace) -> int:
         # no camera: CameraError (one line, suggests demo) before the model loads
         source, source_name = _open_source(args)
         stack.callback(source.close)
-        from coach.models import ensure_model
-        from coach.pose_backend import MediaPipePose, PoseBackendOptions
-
-        backend = stack.enter_context(
-            MediaPipePose(PoseBackendOptions(model_path=Path(model_for(args) or ensure_model())))
-        )
+        lossless = args.source is not None and not args.realtime
+        detector, fallback = live_pose(args, stack, lossless=lossless, quiet=args.quiet, source=source)
         display = _display(args)
         stack.callback(display.close)
         voice = select_voice(args.voice)
@@ -155,7 +158,8 @@ def cmd_live(args: argparse.Namespace) -> int:
             sinks: list[Sink] = []
             if args.jsonl:
                 sinks.append(JsonlSink(args.jsonl))
-            store = session_sink(args, exercise=exercise, source=source_name, target=planned.target, mode="live")
+            store = session_sink(args, exercise=exercise, source=source_name, target=planned.target, mode="live",
+                                 models=detector.models_text)
             if store is not None:
                 sinks.append(store)
                 saved.append(store)
@@ -164,16 +168,16 @@ def cmd_live(args: argparse.Namespace) -> int:
         config = LiveConfig(
             exercise=exercise, target=planned.target, target_unit=planned.target_unit, mirror=args.mirror,
             setup=SetupConfig() if use_setup(args) else None,
-            lossless=args.source is not None and not args.realtime, max_s=args.duration,
+            lossless=lossless, max_s=args.duration,
         )
         pipeline = Pipeline(analyzer, policy=policy_for(analyzer), watcher=watcher_for(exercise, args.quiet))
-        loop = LiveLoop(source, backend, pipeline, config=config, voice=voice, display=display,
-                        recorder=recorder, make_sinks=make_sinks)
+        loop = LiveLoop(source, detector, pipeline, config=config, voice=voice, display=display,
+                        recorder=recorder, make_sinks=make_sinks, fallback=fallback)
         if not args.quiet:
             info(f"coach live: {exercise} from {source_name}; {HELP}")
         result = loop.run()
     session_id = getattr(saved[0], "session_id", None) if saved and result.summary is not None else None
-    _report(args, result, session_id)
+    _report(args, result, session_id, model_stats(detector, fallback))
     from coach.commands.note import note_after_live
 
     note_after_live(args, session_id)
@@ -197,12 +201,8 @@ def _live_auto(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         source, source_name = _open_source(args)
         stack.callback(source.close)
-        from coach.models import ensure_model
-        from coach.pose_backend import MediaPipePose, PoseBackendOptions
-
-        backend = stack.enter_context(
-            MediaPipePose(PoseBackendOptions(model_path=Path(model_for(args) or ensure_model())))
-        )
+        lossless = args.source is not None and not args.realtime
+        detector, fallback = live_pose(args, stack, lossless=lossless, quiet=args.quiet, source=source)
         display = _display(args)
         stack.callback(display.close)
         voice = select_voice(args.voice)
@@ -214,25 +214,24 @@ def _live_auto(args: argparse.Namespace) -> int:
 
             recorder = VideoFileWriter(args.video_out, fps=source.fps)
             stack.callback(recorder.close)
-        session = open_session(args, source=source_name, mode="live")
+        session = open_session(args, source=source_name, mode="live", models=detector.models_text)
         stack.enter_context(session)
         runner = RoutineRunner(make, lag_s=0.0,
                                open_sinks=lambda exercise, index: [session.set_sink(exercise=exercise)])
-        routine = LiveRoutine(runner)
+        routine = LiveRoutine(runner, say=lambda text: info(text, args.quiet))
 
         def make_sinks() -> list[Sink]:
             return [JsonlSink(args.jsonl)] if args.jsonl else []
 
-        config = LiveConfig(exercise="auto", mirror=args.mirror, setup=None,
-                            lossless=args.source is not None and not args.realtime, max_s=args.duration)
-        loop = LiveLoop(source, backend, routine, config=config, voice=voice, display=display,
-                        recorder=recorder, make_sinks=make_sinks)
+        config = LiveConfig(exercise="auto", mirror=args.mirror, setup=None, lossless=lossless, max_s=args.duration)
+        loop = LiveLoop(source, detector, routine, config=config, voice=voice, display=display,
+                        recorder=recorder, make_sinks=make_sinks, fallback=fallback)
         if not args.quiet:
             info(f"coach live: the exercise is recognised from {source_name}; {HELP}")
         result = loop.run()
     sets = routine.sets
     if args.summary_json:
-        write_json(args.summary_json, sets_json(sets, {"live": _live_stats(result)}))
+        write_json(args.summary_json, sets_json(sets, {"live": _live_stats(result, model_stats(detector, fallback))}))
     print_sets(sets)
     if args.video_out is not None and not args.quiet:
         print(f"annotated video: {args.video_out}")
@@ -241,19 +240,22 @@ def _live_auto(args: argparse.Namespace) -> int:
     return 0
 
 
-def _live_stats(result: LiveResult) -> dict[str, object]:
+def _live_stats(result: LiveResult, models: dict[str, object]) -> dict[str, object]:
     return {
         "frames_processed": result.stats.processed,
         "frames_dropped": result.stats.dropped,
         "latency_ms_p50": result.stats.latency_ms[0],
         "latency_ms_p95": result.stats.latency_ms[1],
+        **models,
+        "notices": [{"t": round(t, 3), "text": text} for t, text in result.notices],
     }
 
 
-def _report(args: argparse.Namespace, result: LiveResult, session_id: int | None = None) -> None:
+def _report(args: argparse.Namespace, result: LiveResult, session_id: int | None,
+            models: dict[str, object]) -> None:
     if args.summary_json and result.summary is not None:
         obj = result.summary.to_json()
-        obj["live"] = _live_stats(result)
+        obj["live"] = _live_stats(result, models)
         write_json(args.summary_json, obj)
     if result.summary is None:
         print("the set never started: nobody got into position "

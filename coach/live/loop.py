@@ -8,6 +8,9 @@ the whole loop runs in tests with a fake camera and a fake pose detector:
 * a :class:`PoseDetector` (``MediaPipePose`` in real use), given monotonic
   capture timestamps;
 * the :class:`~coach.pipeline.Pipeline` (smoothing, analyzer, feedback);
+* optionally a :class:`Fallback` (:class:`~coach.live.fallback.ModelFallback`)
+  told each frame's inference time, which may switch the pose model once
+  and give a notice shown on screen for ``notice_s``;
 * the setup screen, then the set; the analyzer and the rest of the
   pipeline are reset when the set starts;
 * a :class:`~coach.voice.VoiceEngine`, a
@@ -39,7 +42,7 @@ from coach.live.keys import Action, action_for
 from coach.live.meters import RateMeter, Recent
 from coach.live.setup import SetupConfig, SetupScreen
 from coach.live.window import Display, NullDisplay
-from coach.overlay import Hud, SetupView, annotate
+from coach.overlay import Hud, SetupView, annotate, draw_notice
 from coach.pipeline import Sample, Sink
 from coach.pose import PoseFrame
 from coach.voice import SilentVoice, VoiceEngine
@@ -72,6 +75,13 @@ class PoseDetector(Protocol):
     def detect(self, image_bgr: Image, t: float) -> PoseFrame: ...
 
 
+class Fallback(Protocol):
+    """Told each frame's capture time, inference time and the camera's
+    frame interval (s); returns a notice to show, on the frame it is due."""
+
+    def observe(self, t: float, inference_s: float, interval_s: float | None) -> str | None: ...
+
+
 class FrameRecorder(Protocol):
     def write(self, image: Image, t: float | None = None) -> None: ...
 
@@ -93,6 +103,9 @@ class LiveConfig:
     5 ms is the latency budget the loop may add to one inference; measured
     (BENCHMARKS.md) at no loss in frames processed."""
     cue_hold_s: float = 3.0
+    notice_s: float = 5.0
+    """How long a notice (the model fall-back) stays on screen, in seconds
+    of wall time: long enough to read a sentence."""
     frame_timeout_s: float = 5.0
     max_s: float | None = None
     """Stop after this many seconds of capture time."""
@@ -145,6 +158,8 @@ class LiveResult:
     stats: LiveStats
     quit: bool = False
     """The user quit (q, Esc, Ctrl-C, closed the window)."""
+    notices: tuple[tuple[float, str], ...] = ()
+    """(capture time, words) of each notice shown on screen (the model fall-back)."""
 
     @property
     def started(self) -> bool:
@@ -172,6 +187,7 @@ class LiveLoop:
         make_sinks: Callable[[], Sequence[Sink]] = tuple,
         clock: Clock = time.monotonic,
         on_frame: Callable[[Sample | None, Image], None] | None = None,
+        fallback: Fallback | None = None,
     ) -> None:
         self.source = source
         self.detector = detector
@@ -183,6 +199,12 @@ class LiveLoop:
         self.make_sinks = make_sinks
         self.clock = clock
         self.on_frame = on_frame
+        self.fallback = None if self.config.lossless else fallback
+        """Not for a video analysed frame by frame (nothing to keep up with)."""
+        self._notice: tuple[str, float] | None = None  # text, until (clock)
+        self.notices: list[tuple[float, str]] = []
+        """(capture time, words) of every notice shown."""
+        self._capture: LatestFrameCapture | None = None
         self.setup = SetupScreen(self.config.setup, self.config.exercise) if self.config.setup else None
         self.stage = Stage.SETUP if self.setup is not None else Stage.SET
         self.sinks: list[Sink] = []
@@ -211,6 +233,7 @@ class LiveLoop:
     # -- the loop -----------------------------------------------------------------
     def run(self) -> LiveResult:
         capture = LatestFrameCapture(self.source, lossless=self.config.lossless, clock=self.clock)
+        self._capture = capture
         t_start = self.clock()
         last_frame = t_start
         if self.stage is Stage.SET:
@@ -260,7 +283,7 @@ class LiveLoop:
             render_ms=(_ms(self.render, 50), _ms(self.render, 95)),
             excess_ms=(_ms(self.excess, 50), _ms(self.excess, 95)),
         )
-        return LiveResult(summary, stats, self.quit)
+        return LiveResult(summary, stats, self.quit, tuple(self.notices))
 
     def _fresher(self, capture: LatestFrameCapture, item: CapturedFrame) -> CapturedFrame:
         """After a slow frame the newest frame may already be old: wait for
@@ -301,12 +324,23 @@ class LiveLoop:
         sample.timings["inference_s"] = inference_s
         self.inference.add(inference_s)
         self._inference_ema += 0.05 * (inference_s - self._inference_ema)
+        if self.fallback is not None:
+            interval = (self._capture.interval if self._capture is not None else None) or self._period
+            notice = self.fallback.observe(item.t, inference_s, interval)
+            if notice:
+                self._notice = (notice, self.clock() + self.config.notice_s)
+                self.notices.append((item.t, notice))
         self.analysis.add(sample.timings.get("analysis_s", 0.0))
         t1 = time.perf_counter()
         if self.stage is Stage.SETUP:
             out = self._setup_frame(image, sample)
         else:
             out = self._set_frame(image, sample)
+        if self._notice is not None:
+            if self.clock() <= self._notice[1]:
+                out = draw_notice(out, self._notice[0])
+            else:
+                self._notice = None
         self.render.add(time.perf_counter() - t1)
         self._show(item, out, sample)
 
@@ -412,4 +446,4 @@ class LiveLoop:
         self.paused = not self.paused
 
 
-__all__ = ["LiveConfig", "LiveLoop", "LiveResult", "LiveStats", "PoseDetector", "SetupView"]
+__all__ = ["Fallback", "LiveConfig", "LiveLoop", "LiveResult", "LiveStats", "PoseDetector", "SetupView"]

@@ -34,12 +34,16 @@ class MismatchConfig:
     """...and the named exercise's position not been seen for this long."""
 
 
+def called(exercise: str) -> str:
+    """The exercise in words, from its spec's ``recognition.called`` ("a
+    plank"); its name when it has none."""
+    spec = find_spec(exercise)
+    return spec.recognition.called if spec is not None and spec.recognition is not None else exercise
+
+
 def mismatch_text(seen: str, named: str) -> str:
     """``This looks like a plank, not a hip bridge``."""
-    a, b = find_spec(seen), find_spec(named)
-    said = a.recognition.called if a is not None and a.recognition is not None else seen
-    meant = b.recognition.called if b is not None and b.recognition is not None else named
-    return f"This looks like {said}, not {meant}"
+    return f"This looks like {called(seen)}, not {called(named)}"
 
 
 class MismatchWatcher:

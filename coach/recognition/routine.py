@@ -38,9 +38,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coach.exercise import ExerciseAnalyzer, FrameVerdict, SetSummary
-from coach.feedback import policy_for
+from coach.feedback import Cue, policy_for
 from coach.pipeline import Pipeline, Sample, Sink
 from coach.pose import PoseFrame
+from coach.recognition.mismatch import called
 from coach.recognition.recognizer import Recognition, Recognizer, SetSpan
 from coach.smoothing import PoseSmoother
 
@@ -377,22 +378,63 @@ class _RoutinePolicy:
         self.runner.muted = self.muted
 
 
+ANNOUNCE_CUE = "recognition"
+"""The ``kind`` of the cue that says a set was recognised or has ended."""
+
+
+def recognised_text(exercise: str) -> str:
+    """``Recognised: a plank`` (the words from the exercise's spec)."""
+    return f"Recognised: {called(exercise)}"
+
+
+def ended_text(exercise: str) -> str:
+    """``Set done: a plank``."""
+    return f"Set done: {called(exercise)}"
+
+
 class LiveRoutine:
     """A :class:`RoutineRunner` (``lag_s=0``) behind the interface the live
     loop drives (:class:`~coach.pipeline.Pipeline`'s ``step``, ``reset``,
     ``summary`` and ``policy``): the loop shows each frame's sample as it
     comes; the sets are in :attr:`sets` once :meth:`summary` has ended the
-    run."""
+    run.
 
-    def __init__(self, runner: RoutineRunner) -> None:
+    When a set is recognised, and when it ends, the frame the recognizer
+    decides it on carries that news as its cue ("Recognised: a plank",
+    "Set done: a plank"; shown, and spoken unless muted), said before
+    anything else on that frame, as the mismatch warning is; ``say`` gets
+    one line for each (stderr)."""
+
+    def __init__(self, runner: RoutineRunner, say: Callable[[str], None] | None = None) -> None:
         if runner.lag_s != 0.0:
             raise ValueError("the live coach needs a routine runner without lag")
         self.runner = runner
         self.policy = _RoutinePolicy(runner)
+        self.say = say
+        self.announced: list[tuple[float, str]] = []
+        """(frame time, words) of every announcement, in order."""
+        self._opened = 0
 
     def step(self, raw: PoseFrame, image: NDArray[np.uint8] | None = None) -> Sample:
         out = self.runner.push(raw, image)
-        return out[-1] if out else rest_sample(raw, image)
+        sample = out[-1] if out else rest_sample(raw, image)
+        rec = self.runner.last_recognition
+        if rec is None or (rec.opened is None and rec.closed is None):
+            return sample
+        words = []
+        if rec.closed is not None:
+            words.append(self._announce(raw.t, ended_text(rec.closed.exercise), self._opened))
+        if rec.opened is not None:
+            self._opened += 1
+            words.append(self._announce(raw.t, recognised_text(rec.opened.exercise), self._opened))
+        cue = Cue(sample.verdict.t, words[-1], ANNOUNCE_CUE, spoken=not self.policy.muted)
+        return replace(sample, cue=cue)
+
+    def _announce(self, t: float, text: str, index: int) -> str:
+        self.announced.append((t, text))
+        if self.say is not None:
+            self.say(f"coach: {text} (set {index}, at {t:.1f} s)")
+        return text
 
     def reset(self) -> None:
         """The loop resets before the first frame; nothing to forget then."""

@@ -30,8 +30,8 @@ from coach.store.rows import (
 )
 
 _SESSION_COLS = ("id, started_at, started_unix, ended_at, status, mode, source, host, pid, coach_version, "
-                 "has_track, last_seen_unix, end_reason, uid")
-_NSESSION = 14
+                 "has_track, last_seen_unix, end_reason, uid, models")
+_NSESSION = 15
 _SET_COLS = ("id, session_id, set_index, exercise, side, target, target_unit, reps, hold_s, best_hold_s, "
              "duration_s, score, score_formula, visible_fraction, top_fault, scored_at, extra_json, target_requested")
 
@@ -50,7 +50,7 @@ def reading(label: str) -> Iterator[None]:
 
 def _session(r: Sequence[Any]) -> SessionRow:
     return SessionRow(int(r[0]), r[1], float(r[2]), r[3], r[4], r[5], r[6], r[7], int(r[8]), r[9],
-                      bool(r[10]), float(r[11]), r[12], r[13] or "")
+                      bool(r[10]), float(r[11]), r[12], r[13] or "", r[14])
 
 
 def _loads(text: str | None, default: Any) -> Any:

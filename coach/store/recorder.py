@@ -152,8 +152,12 @@ class SessionRecorder:
         notify: Notify | None = None,
         clock: Callable[[], float] = time.monotonic,
         session_id: int | None = None,
+        models: Callable[[], str | None] | None = None,
     ) -> None:
         self.store = store
+        self.models = models
+        """The pose models used so far (``sessions.models``), written with
+        every commit: the live coach may switch model mid-set."""
         self.keep_track = keep_track
         self.commit_interval_s = commit_interval_s
         self.notify = notify
@@ -278,6 +282,8 @@ class SessionRecorder:
         if b.chunk is not None:
             conn.execute("INSERT OR REPLACE INTO track_chunks (set_id, seq, t0, t1, frames, data) "
                          "VALUES (?, ?, ?, ?, ?, ?)", (self.set_id, *b.chunk))
+        if self.models is not None:
+            conn.execute("UPDATE sessions SET models = ? WHERE id = ?", (self.models(), self.session_id))
         if b.last is not None:
             update_progress(conn, self.session_id, self.set_id, b.last.reps, b.last.hold_s, b.elapsed,
                             b.last.side)
@@ -311,8 +317,10 @@ class SessionWriter:
     that got no set at all is deleted."""
 
     def __init__(self, store: Store, *, source: str, mode: str, keep_track: bool = False,
-                 notify: Notify | None = None, commit_interval_s: float = DEFAULT_COMMIT_INTERVAL_S) -> None:
+                 notify: Notify | None = None, commit_interval_s: float = DEFAULT_COMMIT_INTERVAL_S,
+                 models: Callable[[], str | None] | None = None) -> None:
         self.store = store
+        self.models = models
         self.keep_track = keep_track
         self.commit_interval_s = commit_interval_s
         self._notify = notify
@@ -337,7 +345,7 @@ class SessionWriter:
         try:
             rec = SessionRecorder(self.store, exercise=exercise, target=target, keep_track=self.keep_track,
                                   commit_interval_s=self.commit_interval_s, notify=self._note,
-                                  session_id=self.session_id)
+                                  session_id=self.session_id, models=self.models)
         except sqlite3.Error as err:
             self.failed = str(err)
             self._note(f"cannot save to the database {self.store.path} ({err}); the session goes on "

@@ -28,6 +28,8 @@ class SessionRow:
     """Why an ``interrupted`` session ended (None: ran to its end, or unknown)."""
     uid: str = ""
     """Identity across databases (export/import)."""
+    models: str | None = None
+    """The pose model files used, in order, comma-separated (None: none ran, or not recorded)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

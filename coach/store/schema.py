@@ -39,6 +39,10 @@ Tables (times ``*_s`` are seconds on the set's own clock, the frame ``t``):
   ``retired_at`` is the one later sets are judged against (``coach
   calibrate --forget`` retires them; rows are never deleted, so the
   report can chart progress against each one).
+* ``sessions.models`` (version 6): the pose model files the run used, in
+  order, comma-separated (``pose_landmarker_full.task`` or, after the live
+  coach fell back to lite, ``pose_landmarker_full.task,pose_landmarker_lite.task``);
+  NULL when no model ran (a pose-track CSV) or the session predates it.
 
 Version 3 adds ``sessions.end_reason`` (why a session ended
 ``interrupted``: Ctrl-C, a signal, an input error, a crash, or the process
@@ -207,7 +211,11 @@ _V5_BASELINES: Migration = (
     "CREATE INDEX baselines_exercise ON baselines (exercise, id)",
 )
 
-MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY, _V4_PROFILE, _V5_BASELINES]
+_V6_MODELS: Migration = (
+    "ALTER TABLE sessions ADD COLUMN models TEXT",
+)
+
+MIGRATIONS: list[Migration] = [_V1, _V2_NOTES, _V3_SAFETY, _V4_PROFILE, _V5_BASELINES, _V6_MODELS]
 """Ordered; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
 
 

@@ -78,11 +78,11 @@ def _insert_session(conn: sqlite3.Connection, s: Mapping[str, Any]) -> tuple[int
     sid = _free_id(conn, "sessions", s.get("id"))
     cur = conn.execute(
         "INSERT INTO sessions (id, started_at, started_unix, ended_at, last_seen_unix, status, mode, source, host, "
-        "pid, pid_start, coach_version, has_track, end_reason, uid) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+        "pid, pid_start, coach_version, has_track, end_reason, uid, models) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
         (sid, s["started_at"], s["started_unix"], s.get("ended_at"), s["last_seen_unix"], s["status"], s["mode"],
          s["source"], s["host"], s["pid"], s["coach_version"], int(bool(s.get("has_track"))), s.get("end_reason"),
-         session_uid(s)),
+         session_uid(s), s.get("models")),
     )
     new_id = int(cur.lastrowid or 0)
     return new_id, new_id != s.get("id")
