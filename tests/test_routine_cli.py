@@ -114,6 +114,7 @@ def test_the_live_loop_coaches_a_routine_set_after_set(tmp_path: Path) -> None:
     from coach.registry import get_exercise
     from coach.store.db import open_store
     from coach.store.recorder import SessionWriter
+    from coach.voice import SilentVoice
     from tests.test_live import FakeCamera, Replay
 
     rt = demo_routine(1)
@@ -122,12 +123,53 @@ def test_the_live_loop_coaches_a_routine_set_after_set(tmp_path: Path) -> None:
         runner = RoutineRunner(lambda e: get_exercise(e), lag_s=0.0,
                                open_sinks=lambda e, i: [session.set_sink(exercise=e)])
         routine = LiveRoutine(runner)
-        loop = LiveLoop(FakeCamera(len(rt.frames)), Replay(rt.frames), routine,
+        voice = SilentVoice(keep=100_000)  # keeps everything it is given to say
+        loop = LiveLoop(FakeCamera(len(rt.frames)), Replay(rt.frames), routine, voice=voice,
                         config=LiveConfig(exercise="auto", setup=None, lossless=True))
         result = loop.run()
     assert result.stats.processed == len(rt.frames)
+    from coach.recognition.mismatch import called
+
+    spoken = [text for text in voice.said if text.startswith("Recognised: ")]
+    assert spoken == [f"Recognised: {called(t.exercise)}" for t in rt.sets], "each set said aloud once"
+    assert [text for _, text in routine.announced if text.startswith("Recognised")] == spoken
     assert [s.span.exercise for s in routine.sets] == [t.exercise for t in rt.sets]
     check = open_store(tmp_path / "coach.db")
     rows = check.conn.execute("SELECT exercise FROM sets ORDER BY set_index").fetchall()
     check.close()
     assert [r[0] for r in rows] == [t.exercise for t in rt.sets]
+
+
+def test_live_says_when_each_set_is_recognised_and_when_it_ends(run_coach: RunCoach, tracks: dict[str, Path],
+                                                                tmp_path: Path) -> None:
+    """The demo routine replayed through the live coach (a pose track as
+    the source): each set is announced once when recognised ("Recognised: a
+    plank", the words of the exercise's spec) and once when it ends, as the
+    frame's cue (shown, spoken) and one stderr line; the sets are the ones
+    analyze finds."""
+    from coach.recognition.mismatch import called
+
+    rt = demo_routine(0)
+    frames, summary = tmp_path / "f.jsonl", tmp_path / "s.json"
+    proc = run_coach("live", "--source", tracks["demo"], "--no-window", "--no-voice", "--jsonl", frames,
+                     "--summary-json", summary, check=True)
+    sets = json.loads(summary.read_text())["sets"]
+    assert [s["exercise"] for s in sets] == [t.exercise for t in rt.sets]
+    cues = [(ln["t"], ln["cue"]) for ln in _jsonl(frames) if ln["cue"]]
+    said = [c for _, c in cues if c.startswith(("Recognised: ", "Set done: "))]
+    recognised = [f"Recognised: {called(t.exercise)}" for t in rt.sets]
+    assert [c for c in said if c.startswith("Recognised")] == recognised
+    for i, (s, text) in enumerate(zip(sets, recognised, strict=True), start=1):
+        assert proc.stderr.count(f"coach: {text} (set {i},") == 1, proc.stderr
+        t = next(t for t, c in cues if c == text)
+        assert s["start"] <= t <= s["start"] + 2.5, "said within the recogniser's 2 s of the set starting"
+    # every set but the last ends before the recording does (the last ends with it); a set's end may share
+    # its frame with the next set's start, whose news the frame's cue carries: stderr has both
+    for i, t in enumerate(rt.sets[:-1], start=1):
+        assert proc.stderr.count(f"coach: Set done: {called(t.exercise)} (set {i},") == 1, proc.stderr
+    assert "Set done: a plank" in said
+
+
+def test_live_replays_a_pose_track_only_frame_by_frame(run_coach: RunCoach, tracks: dict[str, Path]) -> None:
+    proc = run_coach("live", "--source", tracks["plank"], "--realtime", "--no-window")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--realtime needs a video" in proc.stderr
