@@ -67,6 +67,23 @@ def _alpha(cutoff: FloatArray | float, dt: float) -> FloatArray:
     return np.asarray(1.0 / (1.0 + 1.0 / (2.0 * math.pi * np.asarray(cutoff) * dt)), dtype=np.float64)
 
 
+def _alpha_scalar(cutoff: float, dt: float) -> float:
+    """:func:`_alpha` of one cut-off, in plain floats: the same IEEE
+    operations in the same order, so the same value, without numpy's
+    per-call cost."""
+    return 1.0 / (1.0 + 1.0 / (2.0 * math.pi * cutoff * dt))
+
+
+def _alpha_inplace(cutoff: FloatArray, dt: float) -> FloatArray:
+    """:func:`_alpha` of a fresh array, computed in place (the same
+    operations in the same order, no temporaries)."""
+    np.multiply(cutoff, 2.0 * math.pi, out=cutoff)
+    np.multiply(cutoff, dt, out=cutoff)
+    np.divide(1.0, cutoff, out=cutoff)
+    np.add(cutoff, 1.0, out=cutoff)
+    return np.divide(1.0, cutoff, out=cutoff)
+
+
 class OneEuroFilter:
     """Vectorised One Euro filter: every element of the input array is its
     own scalar signal with its own state (one filter per coordinate).
@@ -92,7 +109,20 @@ class OneEuroFilter:
         False (``keep`` broadcasts to ``x``), whose input is NaN, or whose
         previous sample was not kept, restart from the raw input: a hidden
         landmark is never dragged from where it was last seen."""
-        x = np.asarray(x, dtype=np.float64)
+        return self.step(t, np.asarray(x, dtype=np.float64), keep).copy()
+
+    def step(self, t: float, x: FloatArray, keep: NDArray[np.bool_] | None = None) -> FloatArray:
+        """:meth:`__call__` for a float64 ``x`` the filter may keep: the
+        result is the filter's own state (read it, do not write to it).
+        The per-frame path of :class:`PoseSmoother`.
+
+        Cost: this runs right after the pose network, with the CPU caches
+        cold, where every numpy call costs several microseconds
+        (BENCHMARKS.md, "Analysis share for every exercise"); so the scalar
+        cut-off is computed in floats, ``x - prev`` once, and the array
+        cut-off in place. Every value is computed by the same operations in
+        the same order as the textbook form, so the output is bit for bit
+        the same."""
         finite = np.isfinite(x)
         valid_now = finite if keep is None else (finite & keep)
         prev_x, prev_dx, prev_t, prev_valid = self._x, self._dx, self._t, self._valid
@@ -102,19 +132,29 @@ class OneEuroFilter:
                 or prev_x.shape != x.shape:
             self._x = x.copy()
             self._dx = np.zeros_like(x)
-            return x.copy()
+            return self._x
         dt = t - prev_t
         # absurd inputs (teleports of 1e6) may overflow; such elements are
         # not finite afterwards and restart from the input below
         with np.errstate(over="ignore", invalid="ignore"):
-            dx_hat = prev_dx + _alpha(self.d_cutoff, dt) * ((x - prev_x) / dt - prev_dx)
-            a = _alpha(self.min_cutoff + self.beta * np.abs(dx_hat), dt)
-            x_hat = prev_x + a * (x - prev_x)
-        ok = prev_valid & valid_now & np.isfinite(x_hat) & np.isfinite(dx_hat)
-        x_hat = np.where(ok, x_hat, x)
-        self._x = x_hat
+            diff = x - prev_x
+            dx_hat = diff / dt
+            dx_hat -= prev_dx
+            dx_hat *= _alpha_scalar(self.d_cutoff, dt)
+            dx_hat += prev_dx
+            cutoff = np.abs(dx_hat)
+            cutoff *= self.beta
+            cutoff += self.min_cutoff
+            a = _alpha_inplace(cutoff, dt)
+            diff *= a
+            x_hat = np.add(prev_x, diff, out=diff)
+        ok = np.isfinite(x_hat)
+        ok &= prev_valid
+        ok &= valid_now
+        ok &= np.isfinite(dx_hat)
+        self._x = np.where(ok, x_hat, x)
         self._dx = np.where(ok, dx_hat, 0.0)
-        return x_hat.copy()
+        return self._x
 
 
 class PoseSmoother:
@@ -149,7 +189,7 @@ class PoseSmoother:
             stacked = np.concatenate((frame.xy, frame.z[:, None]), axis=1)
             self._filter.beta = self._beta_img
         keep = (frame.visibility >= c.reset_visibility)[:, None]
-        out = self._filter(frame.t, stacked, keep)
+        out = self._filter.step(frame.t, stacked, keep)
         # The filter only mixes finite values of kept landmarks and passes
         # everything else through unchanged, so the output keeps the input
         # frame's validity: no need to validate again on the hot path.
