@@ -105,7 +105,11 @@ def clamp(x: float, lo: float, hi: float) -> float:
 
 
 def point_ok(p: PointND) -> bool:
-    return all(math.isfinite(v) for v in p)
+    """Every coordinate is finite (a plain loop: no generator on the hot path)."""
+    for v in p:
+        if not math.isfinite(v):
+            return False
+    return True
 
 
 def mid(a: PointND, b: PointND) -> tuple[float, ...]:

@@ -84,9 +84,17 @@ SKELETON_EDGES: tuple[tuple[Landmark, Landmark], ...] = (
 )
 
 
+_SIDED: dict[tuple[str, str], Landmark] = {}
+
+
 def sided(side: Side, joint: str) -> Landmark:
-    """``sided("left", "hip")`` -> ``Landmark.LEFT_HIP``."""
-    return Landmark[f"{side}_{joint}".upper()]
+    """``sided("left", "hip")`` -> ``Landmark.LEFT_HIP`` (looked up once per
+    name: analyzers ask dozens of times per frame)."""
+    try:
+        return _SIDED[side, joint]
+    except KeyError:
+        lm = _SIDED[side, joint] = Landmark[f"{side}_{joint}".upper()]
+        return lm
 
 
 def other_side(side: Side) -> Side:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -119,8 +120,10 @@ class PoseFrame:
         return PoseFrame(**values)  # type: ignore[arg-type]
 
     # -- queries ----------------------------------------------------------------
-    @property
+    @cached_property
     def has_person(self) -> bool:
+        """Some landmark is visible. Computed once per frame (it is asked
+        several times per frame on the hot path; the arrays are read-only)."""
         return bool(np.any(self.visibility > 0.0))
 
     @property
