@@ -4,6 +4,7 @@ model on real video, pose tracks, and clear one-line errors."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,11 @@ def test_record_then_analyze_track(run_coach: RunCoach, person_video: Path, mode
     proc = run_coach("analyze", track, "--exercise", "lift", "--jsonl", out, "--no-save")
     assert proc.returncode == 0, proc.stderr
     assert len(_jsonl(out)) == 45
+    # the session records the pose model the video went through; a pose track went through none
+    run_coach("analyze", person_video, "-e", "lift", "--model", model_path, check=True)
+    run_coach("analyze", track, "-e", "lift", check=True)
+    with sqlite3.connect(tmp_path / "coach.db") as conn:
+        assert conn.execute("SELECT models FROM sessions ORDER BY id").fetchall() == [(model_path.name,), (None,)]
 
 
 @pytest.mark.slow

@@ -645,3 +645,41 @@ def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path) -> None:
         open_store(track)
     assert track.read_text() == "t,nose_x,nose_y\n0,0.5,0.5\n"
     assert not list(tmp_path.glob("track.csv.corrupt-*"))
+
+
+def test_the_models_a_session_used_are_stored_as_they_change_and_survive_export_import(tmp_path: Path) -> None:
+    """``sessions.models`` follows the live coach's switch to lite mid-set
+    (written with every commit), and export -> import keeps it."""
+    from coach.store.transfer import import_sessions, read_export
+
+    db = tmp_path / "a.db"
+    clock = FakeClock()
+    used = ["pose_landmarker_full.task"]
+    rec = SessionRecorder(open_store(db), exercise="plank", source="camera:0", target=None, mode="live",
+                          clock=clock, models=lambda: ",".join(used))
+    pipeline = Pipeline(ScriptedAnalyzer())
+    reader = sqlite3.connect(db)
+    seen = set()
+    for f in plank_frames(4.0):
+        clock.now = f.t
+        if f.t >= 2.0 and len(used) == 1:
+            used.append("pose_landmarker_lite.task")
+        rec.on_sample(pipeline.step(f))
+        seen.add(reader.execute("SELECT models FROM sessions").fetchone()[0])
+    rec.close(pipeline.summary())
+    reader.close()
+    both = "pose_landmarker_full.task,pose_landmarker_lite.task"
+    assert seen == {"pose_landmarker_full.task", both}, "each commit writes the models so far"
+    with open_store(db) as store:
+        text = to_json([session_detail(store.conn, 1)])
+    assert json.loads(text)["sessions"][0]["models"] == both
+    export = tmp_path / "e.json"
+    export.write_text(text)
+    with open_store(tmp_path / "b.db") as store:
+        import_sessions(store, read_export(export), str(export))
+        assert store.conn.execute("SELECT models FROM sessions").fetchone()[0] == both
+    # a session without a model (a pose track) stores NULL
+    rec = SessionRecorder(open_store(db), exercise="plank", source="t.csv", target=None, mode="analyze")
+    rec.close(pipeline.summary())
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT models FROM sessions ORDER BY id").fetchall() == [(both,), (None,)]

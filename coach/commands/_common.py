@@ -80,6 +80,22 @@ def model_for(args: argparse.Namespace) -> Path | None:
     return ensure_model(f"pose_landmarker_{variant}")
 
 
+def model_name_for(args: argparse.Namespace, source: Path) -> str | None:
+    """The file name of the pose model a run over ``source`` uses (what
+    ``sessions.models`` records); None for a pose-track CSV (no model runs)."""
+    from coach.sources import is_pose_track
+
+    if is_pose_track(source):
+        return None
+    model: Path | None = getattr(args, "model", None)
+    if model is not None:
+        return Path(model).name
+    from coach.models import DEFAULT_MODEL, model_path
+
+    variant: str | None = getattr(args, "model_variant", None)
+    return model_path(f"pose_landmarker_{variant}" if variant else DEFAULT_MODEL).name
+
+
 def add_workers_arg(p: argparse.ArgumentParser, per_file: bool = False) -> None:
     """``--workers N``. For ``batch`` (``per_file``) each worker takes whole
     files (default: one per core). For one video it is opt-in (default 1):

@@ -17,6 +17,7 @@ from coach.commands._common import (
     exercise_options,
     make_analyzer,
     model_for,
+    model_name_for,
     note_ignored_aspect,
     parse_aspect,
 )
@@ -74,8 +75,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             planned = analyzer.summary()
             sinks.append(AnnotatedVideoSink(args.video_out, exercise=analyzer.name, target=planned.target,
                                             target_unit=planned.target_unit))
+        used = model_name_for(args, args.input)
         store_sink = session_sink(args, exercise=args.exercise, source=str(args.input), target=args.target,
-                                  mode="analyze")
+                                  mode="analyze", models=lambda: used)
         if store_sink is not None:
             sinks.append(store_sink)
         with Progress(total, label=f"analyze {args.input.name}", enabled=None if not args.quiet else False) as bar:
@@ -127,7 +129,8 @@ def _analyze_auto(args: argparse.Namespace) -> int:
             from coach.overlay import AnnotatedVideoSink
 
             sinks.append(AnnotatedVideoSink(args.video_out, exercise="auto"))
-        session = open_session(args, source=str(args.input), mode="analyze")
+        used = model_name_for(args, args.input)
+        session = open_session(args, source=str(args.input), mode="analyze", models=lambda: used)
         stack.enter_context(session)
         # a video being drawn is judged as the live coach would (no look-ahead: frames are not held back)
         runner = RoutineRunner(make, lag_s=0.0 if args.video_out else None,

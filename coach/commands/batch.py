@@ -71,7 +71,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         else:
             items = ((f, None) for f in frames)
         sinks: list[Sink] = []
-        store = session_sink(args, exercise=args.exercise, source=str(path), target=args.target, mode="analyze")
+        used = None if frames is None else model_name
+        store = session_sink(args, exercise=args.exercise, source=str(path), target=args.target, mode="analyze",
+                             models=lambda: used)
         if store is not None:
             sinks.append(store)
         result = run(items, pipeline, sinks)

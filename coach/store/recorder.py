@@ -61,8 +61,9 @@ def canonical_exercise(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
-def create_session(store: Store, *, source: str, mode: str, keep_track: bool) -> int:
-    """Insert a ``running`` session (no set yet) and return its id."""
+def create_session(store: Store, *, source: str, mode: str, keep_track: bool, models: str | None = None) -> int:
+    """Insert a ``running`` session (no set yet) and return its id;
+    ``models``: the pose models used so far (``sessions.models``)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     proc = current_process()
@@ -70,9 +71,9 @@ def create_session(store: Store, *, source: str, mode: str, keep_track: bool) ->
     with transaction(store.conn) as conn:
         cur = conn.execute(
             "INSERT INTO sessions (started_at, started_unix, last_seen_unix, status, mode, source, host, pid, "
-            "pid_start, coach_version, has_track, uid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+            "pid_start, coach_version, has_track, uid, models) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (now_iso(now), now, now, mode, source, proc.host, proc.pid, proc.start, __version__,
-             int(keep_track), uuid.uuid4().hex),
+             int(keep_track), uuid.uuid4().hex, models),
         )
     return int(cur.lastrowid or 0)
 
@@ -164,7 +165,8 @@ class SessionRecorder:
         self.clock = clock
         self.owns_session = session_id is None
         if session_id is None:
-            session_id = create_session(store, source=source, mode=mode, keep_track=keep_track)
+            session_id = create_session(store, source=source, mode=mode, keep_track=keep_track,
+                                        models=models() if models is not None else None)
         self.session_id = session_id
         self.set_id = create_set(store, session_id, exercise=exercise, target=target)
         self._acc = SetAccumulator(self.set_id, canonical_exercise(exercise))
@@ -325,7 +327,8 @@ class SessionWriter:
         self.commit_interval_s = commit_interval_s
         self._notify = notify
         self._warned = False
-        self.session_id = create_session(store, source=source, mode=mode, keep_track=keep_track)
+        self.session_id = create_session(store, source=source, mode=mode, keep_track=keep_track,
+                                         models=models() if models is not None else None)
         self.sets: list[SessionRecorder] = []
         self.failed: str | None = None
         self.closed = False
