@@ -192,10 +192,12 @@ class PoseSmoother:
         out = self._filter.step(frame.t, stacked, keep)
         # The filter only mixes finite values of kept landmarks and passes
         # everything else through unchanged, so the output keeps the input
-        # frame's validity: no need to validate again on the hot path.
+        # frame's validity: no need to validate again on the hot path. The
+        # frame's arrays are views of the filter's state, which the filter
+        # replaces on every step and never writes to (no copies needed).
         return PoseFrame._trusted(
-            frame.t, np.ascontiguousarray(out[:, :2]), np.ascontiguousarray(out[:, 2]), frame.visibility,
-            np.ascontiguousarray(out[:, 3:]) if frame.world is not None else None,
+            frame.t, out[:, :2], out[:, 2], frame.visibility,
+            out[:, 3:] if frame.world is not None else None,
             frame.aspect, frame.extra,
         )
 
