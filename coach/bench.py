@@ -11,7 +11,9 @@ Three measurements, each reproducible with one command (BENCHMARKS.md):
    ratios come from one run. Analysis is also timed on a generated
    full-body track of the exercise itself (:mod:`coach.synth.tracks`),
    where the analyzer does all its work (the generated video shows an
-   upper body only).
+   upper body only). Every registered exercise's analysis is also timed
+   on the same frames, each right after its own inference of the frame
+   (:func:`bench_frames`), so one run gives the share of all of them.
 2. **Real-time latency**: the live loop on a video played as a camera
    (``--realtime``), headless, from the capture timestamp to the annotated
    frame handed to the screen.

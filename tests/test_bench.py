@@ -31,11 +31,20 @@ def test_cli_bench_reports_all_figures(run_coach: RunCoach, tmp_path: Path) -> N
     for part in ("bare", "inference", "analysis", "render", "pipeline"):
         assert frame[part]["median"] > 0 and frame[part]["p95"] >= frame[part]["median"]
     assert math.isfinite(frame["overhead"]) and math.isfinite(frame["share_p95"])
+    # one run times every registered exercise, each right after its own inference
+    from coach.registry import exercise_names
+
+    assert sorted(frame["exercises"]) == sorted(exercise_names())
+    for name, e in frame["exercises"].items():
+        assert e["analysis"]["median"] > 0 and e["inference"]["median"] > e["analysis"]["median"], name
+        assert 0 < e["share_median"] <= e["share_p95"] and math.isfinite(e["share_full_body_p95"]), name
+        assert name in text
     realtime = report["realtime"]
     assert realtime["processed"] > 0 and realtime["latency_p95"] >= realtime["latency_p50"] > 0
     soak = report["soak"]
     assert len(soak["rss_mb"]) == 3 and math.isfinite(soak["growth_mb"]) and soak["cues"] > 0
     assert {c["target"].split(" ")[0] for c in report["checks"]} >= {"analysis", "overhead", "latency", "RSS"}
+    assert any(c["target"].endswith("for every exercise") for c in report["checks"])
 
 
 def test_soak_replays_a_session_without_the_model() -> None:
