@@ -152,11 +152,10 @@ def _from_file(args: argparse.Namespace, run: CalibrationRun) -> None:
 
 def _from_camera(args: argparse.Namespace, run: CalibrationRun, spec: ExerciseSpec) -> bool:
     """The live loop with the setup screen; True when the user quit early."""
+    from coach.commands._live_model import live_pose
     from coach.live.loop import LiveConfig, LiveLoop
     from coach.live.setup import SetupConfig
     from coach.live.window import CvWindow, Display, NullDisplay, display_available
-    from coach.models import ensure_model
-    from coach.pose_backend import MediaPipePose, PoseBackendOptions
     from coach.sources import WebcamSource
     from coach.voice import select_voice
 
@@ -164,8 +163,7 @@ def _from_camera(args: argparse.Namespace, run: CalibrationRun, spec: ExerciseSp
         source = WebcamSource(0 if args.camera is None else args.camera)
         stack.callback(source.close)
         _say_what(args, run)
-        backend = stack.enter_context(
-            MediaPipePose(PoseBackendOptions(model_path=Path(model_for(args) or ensure_model()))))
+        detector, fallback = live_pose(args, stack, lossless=False, quiet=args.quiet)
         display: Display = NullDisplay()
         if not args.no_window and display_available():
             display = CvWindow(f"coach calibrate - {spec.name}")
@@ -174,7 +172,8 @@ def _from_camera(args: argparse.Namespace, run: CalibrationRun, spec: ExerciseSp
         stack.callback(voice.close)
         config = LiveConfig(exercise=spec.name, target=run.seconds, target_unit="s", mirror=args.mirror,
                             setup=SetupConfig(), end_at_target=True)
-        result = LiveLoop(source, backend, run, config=config, voice=voice, display=display).run()
+        result = LiveLoop(source, detector, run, config=config, voice=voice, display=display,
+                          fallback=fallback).run()
     return result.quit and not run.done
 
 
