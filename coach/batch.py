@@ -139,7 +139,7 @@ def infer_file(path: str, model: str) -> Landmarks:
     try:
         from coach.pipeline import pose_frames_from
 
-        items, _ = pose_frames_from(path, Path(model), workers=1)
+        items, _ = pose_frames_from(path, Path(model), workers=1, prefetch=False)
         return Landmarks(path, tuple(f for f, _ in items))
     except CoachError as exc:
         return Landmarks(path, error=str(exc))

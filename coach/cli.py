@@ -62,14 +62,27 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_module(command: str) -> str | None:
+    """The module of a command name (``models`` -> ``coach.commands.models_cmd``)."""
+    for module in COMMAND_MODULES:
+        if module.rsplit(".", 1)[1].removesuffix("_cmd") == command:
+            return module
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. When ``argv`` starts with a command, only that command's
+    module is imported (a run needs one; importing all of them costs about
+    0.1 s of every start-up); otherwise (``coach --help``, no command, an
+    unknown one) all of them, so the help and the error list every command."""
     parser = OneLineParser(
         prog="coach",
         description="Webcam exercise and posture coach: " + ", ".join(exercise_names()) + ".",
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for name in COMMAND_MODULES:
+    wanted = command_module(argv[0]) if argv else None
+    for name in (wanted,) if wanted else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -102,7 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = CheckedStdout.install()
     try:
         with _signals_unwind():
-            parser = build_parser()
+            argv = list(sys.argv[1:] if argv is None else argv)
+            parser = build_parser(argv)
             args = parser.parse_args(argv)
             func = getattr(args, "func", None)
             if func is None:

@@ -155,16 +155,19 @@ def pose_frames_from(
     stack: ExitStack | None = None,
     aspect: float | None = None,
     workers: int | None = 1,
+    prefetch: bool = True,
 ) -> tuple[Iterator[FrameItem], int | None]:
     """(frames, count or None) for a video file or a pose-track CSV.
 
     For a video the pose model runs here (loaded through ``stack`` so the
     caller closes it), in up to ``workers`` processes for a long enough
     video (:mod:`coach.parallel`; None: one per core; the frames come back in
-    order either way).
+    order either way). One landmarker runs in its own thread beside a
+    decoding thread (:mod:`coach.prefetch`) unless ``prefetch`` is False
+    (``coach batch``, whose processes already fill every core).
     Raises InputError / ModelError with clear messages.
     """
-    from coach.sources import VideoSource, is_pose_track
+    from coach.sources import VideoFrame, VideoSource, is_pose_track
 
     if is_pose_track(path):
         from coach.posetrack import read_pose_track
@@ -191,6 +194,16 @@ def pose_frames_from(
                 stack.callback(par.close)
             return iter(par), source.frame_count
     backend = MediaPipePose(PoseBackendOptions(model_path=Path(model)))
+    if prefetch:
+        from coach.prefetch import Prefetched
+
+        def infer(vf: VideoFrame) -> FrameItem:
+            return backend.detect(vf.image, vf.t), (vf.image if keep_images else None)
+
+        stream = Prefetched(source.__iter__, infer, on_close=backend.close)
+        if stack is not None:
+            stack.callback(stream.close)
+        return iter(stream), source.frame_count
     if stack is not None:
         stack.enter_context(backend)
 

@@ -7,8 +7,10 @@ converts results at the edge, so nothing downstream sees mediapipe types.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,8 +30,48 @@ from coach.pose import PoseFrame
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import mediapipe as mp
-from mediapipe.tasks.python import BaseOptions, vision
+UNUSED_BY_COACH = ("matplotlib", "matplotlib.pyplot", "sounddevice")
+"""Modules that ``import mediapipe`` loads eagerly for helpers coach never
+calls: matplotlib for ``drawing_utils.plot_landmarks`` and sounddevice for
+the audio tasks' microphone recorder. Loading them is 0.4-0.6 s of CPU (and
+sounddevice runs ``gcc``/``ldconfig`` to find PortAudio), about as much as
+everything else coach imports; see BENCHMARKS.md, "Where a whole process
+spends its time"."""
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for one of :data:`UNUSED_BY_COACH` while mediapipe is
+    imported. Afterwards (once it is no longer in ``sys.modules``) any
+    attribute use imports the real module, so mediapipe's plotting and audio
+    helpers still work if something ever calls them."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") or sys.modules.get(self.__name__) is self:
+            raise AttributeError(name)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _import_mediapipe() -> types.ModuleType:
+    """``import mediapipe`` without loading :data:`UNUSED_BY_COACH` (those
+    already loaded are left alone). Should a mediapipe release need them
+    while it is imported, the plain import is used instead."""
+    stubbed = [name for name in UNUSED_BY_COACH if name not in sys.modules]
+    for name in stubbed:
+        sys.modules[name] = _Deferred(name)
+    try:
+        return importlib.import_module("mediapipe")
+    except Exception:  # noqa: BLE001 - retried below as a plain import, which raises for real
+        for name in [n for n in sys.modules if n == "mediapipe" or n.startswith("mediapipe.")]:
+            del sys.modules[name]
+    finally:
+        for name in stubbed:
+            if isinstance(sys.modules.get(name), _Deferred):
+                del sys.modules[name]
+    return importlib.import_module("mediapipe")
+
+
+mp = _import_mediapipe()
+from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402 - after the lean import above
 
 
 @dataclass(frozen=True)
