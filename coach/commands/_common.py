@@ -97,18 +97,21 @@ def model_name_for(args: argparse.Namespace, source: Path) -> str | None:
 
 
 def add_workers_arg(p: argparse.ArgumentParser, per_file: bool = False) -> None:
-    """``--workers N``. For ``batch`` (``per_file``) each worker takes whole
-    files (default: one per core). For one video it is opt-in (default 1):
-    landmarks after a chunk boundary come from a second landmarker and can
-    move a verdict that sits on a threshold, so the default gives the same
-    result on every machine."""
+    """``--workers N`` (default: one per core). For ``batch`` (``per_file``)
+    each worker takes whole files. For one video the frames are split into
+    chunks, one landmarker each (docs/models.md, "Parallel inference");
+    ``--workers 1`` is the single landmarker, bit for bit."""
+    from coach.parallel import MIN_CHUNK
+
     if per_file:
         p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
                        help="files analysed at once (default: one per core)")
     else:
-        p.add_argument("--workers", type=positive_int("number of workers"), default=1, metavar="N",
-                       help="pose-model processes for a video file (default 1; N > 1 is faster on N cores, and "
-                            "a borderline verdict near a chunk boundary can differ: see docs/models.md)")
+        p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
+                       help="pose-model processes for a video file (default: one per core; a video under "
+                            f"{2 * MIN_CHUNK} frames stays on one). --workers 1 gives the single landmarker's result bit "
+                            "for bit; with more, a borderline verdict after a chunk boundary can move by a "
+                            "frame or so: see docs/models.md")
 
 
 def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None,
