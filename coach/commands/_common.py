@@ -109,9 +109,9 @@ def add_workers_arg(p: argparse.ArgumentParser, per_file: bool = False) -> None:
     else:
         p.add_argument("--workers", type=positive_int("number of workers"), default=None, metavar="N",
                        help="pose-model processes for a video file (default: one per core; a video under "
-                            f"{2 * MIN_CHUNK} frames stays on one). --workers 1 gives the single landmarker's result bit "
-                            "for bit; with more, a borderline verdict after a chunk boundary can move by a "
-                            "frame or so: see docs/models.md")
+                            f"{2 * MIN_CHUNK} frames stays on one). --workers 1 gives the single landmarker's "
+                            "result bit for bit; with more, a borderline verdict after a chunk boundary can "
+                            "move by a frame or so: see docs/models.md")
 
 
 def make_analyzer(name: str, target: float | None, options: Mapping[str, float] | None = None,
