@@ -8,9 +8,11 @@ analysis and the summary), so nothing is hidden in a warm-up:
   ``cvtColor`` -> ``mp.Image`` -> ``PoseLandmarker.detect_for_video``, one
   landmarker, results thrown away
   (:data:`coach.pose_backend.BARE_LOOP_SCRIPT`);
+- **legacy loop** (with ``--scaling-legacy-python PY``): the same over
+  mediapipe 0.10.x's ``mp.solutions.pose`` (:data:`coach.pose_backend.LEGACY_LOOP_SCRIPT`);
 - **coach, N workers**: ``coach analyze VIDEO -e EXERCISE --workers N -q --no-save``;
-- optionally the bare loop and ``coach analyze`` with another model file
-  (``--model-variant``).
+- optionally the bare loop and ``coach analyze`` (its default: one worker
+  per core) with another model file (``--model-variant``).
 
 The contenders run interleaved: in each round every one runs once, in an
 order rotated from round to round, so a load spike from other processes
@@ -39,6 +41,12 @@ def _bare_loop() -> str:
     from coach.pose_backend import BARE_LOOP_SCRIPT
 
     return BARE_LOOP_SCRIPT
+
+
+def _legacy_loop() -> str:
+    from coach.pose_backend import LEGACY_LOOP_SCRIPT
+
+    return LEGACY_LOOP_SCRIPT
 
 
 @dataclass(frozen=True)
@@ -98,25 +106,34 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _coach(py: str, video: Path, exercise: str, model: Path, workers: int | None, variant: str) -> Contender:
+    """``coach analyze``; ``workers`` None: the default (one per core)."""
+    from coach.parallel import default_workers
+
+    n = default_workers() if workers is None else workers
+    how = f"default = {n} worker{'s' if n > 1 else ''}" if workers is None else f"{n} worker{'s' if n > 1 else ''}"
+    argv = [py, "-m", "coach", "analyze", str(video), "-e", exercise, "--model", str(model), "-q", "--no-save"]
+    if workers is not None:
+        argv += ["--workers", str(workers)]
+    return Contender(f"coach, {how} ({variant})", tuple(argv), workers=n, variant=variant)
+
+
 def contenders(video: Path, models: dict[str, Path], exercise: str, workers: Sequence[int],
-               variants: Sequence[str] = ()) -> list[Contender]:
-    """The bare loop (full model) first: every ratio is against it."""
+               variants: Sequence[str] = (), legacy_python: str | None = None) -> list[Contender]:
+    """The bare loop (full model) first: every ratio is against it. Then the
+    legacy loop (with ``legacy_python``), coach with each worker count, and
+    for each other model variant the bare loop and coach's default."""
     py = sys.executable
     out = [Contender("bare loop (full)", (py, "-c", _bare_loop(), str(models["full"]), str(video)))]
+    if legacy_python:
+        out.append(Contender("legacy solutions.pose loop (full)", (legacy_python, "-c", _legacy_loop(), str(video))))
     for n in workers:
-        out.append(Contender(f"coach, {n} worker{'s' if n > 1 else ''} (full)",
-                             (py, "-m", "coach", "analyze", str(video), "-e", exercise, "--workers", str(n),
-                              "--model", str(models["full"]), "-q", "--no-save"), workers=n))
+        out.append(_coach(py, video, exercise, models["full"], n, "full"))
     for v in variants:
         if v == "full":
             continue
         out.append(Contender(f"bare loop ({v})", (py, "-c", _bare_loop(), str(models[v]), str(video)), variant=v))
-        from coach.parallel import default_workers
-
-        n = min(max(workers), default_workers()) if workers else 1
-        out.append(Contender(f"coach, {n} worker{'s' if n > 1 else ''} ({v})",
-                             (py, "-m", "coach", "analyze", str(video), "-e", exercise, "--workers", str(n),
-                              "--model", str(models[v]), "-q", "--no-save"), workers=n, variant=v))
+        out.append(_coach(py, video, exercise, models[v], None, v))
     return out
 
 
@@ -134,11 +151,12 @@ def _run_once(c: Contender, env: dict[str, str]) -> tuple[float, float]:
 
 
 def bench_scaling(video: Path, frames: int, models: dict[str, Path], exercise: str, workers: Sequence[int],
-                  rounds: int = 3, variants: Sequence[str] = (), progress: Report | None = None) -> ScalingReport:
+                  rounds: int = 3, variants: Sequence[str] = (), progress: Report | None = None,
+                  legacy_python: str | None = None) -> ScalingReport:
     """Time every contender ``rounds`` times, interleaved and rotated."""
     say = progress or (lambda _m: None)
     env = _env()
-    timed = [Timed(c) for c in contenders(video, models, exercise, workers, variants)]
+    timed = [Timed(c) for c in contenders(video, models, exercise, workers, variants, legacy_python)]
     load0 = os.getloadavg()[0]
     for r in range(rounds):
         order = timed[r % len(timed):] + timed[: r % len(timed)]

@@ -271,3 +271,22 @@ print(i)
 """The plainest MediaPipe program over a video file, the baseline of ``coach
 bench --scaling`` (run as ``python -c BARE_LOOP_SCRIPT MODEL VIDEO``): one
 landmarker, no coach code."""
+
+LEGACY_LOOP_SCRIPT = r"""
+import sys, cv2, mediapipe as mp
+video = sys.argv[1]
+cap = cv2.VideoCapture(video)
+with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
+    i = 0
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        pose.process(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
+        i += 1
+print(i)
+"""
+"""The legacy ``mp.solutions.pose`` loop (full model, ``model_complexity=1``),
+for ``coach bench --scaling-legacy-python PY``: mediapipe 1.2.x, coach's,
+no longer has ``mp.solutions``, so it runs under another interpreter with
+mediapipe 0.10.x (whose wheel holds the full model only)."""

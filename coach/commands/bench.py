@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--scaling-variants", default="", metavar="V,V",
                    help="with --scaling, also time the bare loop and coach with these model variants "
                         "(lite, heavy), e.g. lite,heavy")
+    p.add_argument("--scaling-legacy-python", default=None, metavar="PY",
+                   help="with --scaling, also time the legacy mp.solutions.pose loop under this Python, which "
+                        "must have mediapipe 0.10.x (coach's mediapipe 1.2.x no longer has mp.solutions)")
     p.add_argument("--rounds", type=int, default=3, metavar="N", help="rounds of --scaling (default 3)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures as JSON")
     add_model_arg(p)
@@ -77,7 +80,7 @@ def _scaling(args: argparse.Namespace) -> dict[str, object]:
 
             frames = VideoSource(video).frame_count or 0
         report = bench_scaling(video, frames, models, args.exercise, args.scaling, args.rounds, variants,
-                               progress=say)
+                               progress=say, legacy_python=args.scaling_legacy_python)
     print("\n".join(report.lines()))
     return report.to_json()
 
