@@ -55,13 +55,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return _analyze_auto(args)
     # an unknown exercise or a bad option fails before any I/O
     make_analyzer(args.exercise, args.target, exercise_options(args))
-    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args),
-                             profile_baselines(args))
     _check_input(args)
-    pipeline = Pipeline(analyzer, watcher=watcher_for(analyzer.name, args.quiet))
     with ExitStack() as stack:
+        # the pose workers start first: the analyzer is built (reading the profile) while their models load
         items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,
                                         stack=stack, aspect=args.aspect, workers=args.workers)
+        analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args),
+                                 profile_baselines(args))
+        pipeline = Pipeline(analyzer, watcher=watcher_for(analyzer.name, args.quiet))
         sinks: list[Sink] = []
         if args.jsonl:
             sinks.append(JsonlSink(args.jsonl))
