@@ -34,6 +34,12 @@ from typing import Any
 
 Report = Callable[[str], None]
 
+IDLE_SHARE = 0.85
+"""With ``--scaling-wait-idle``, a run starts once the machine's CPUs were
+this idle (other users' work below 15 % of the machine) ..."""
+IDLE_WINDOW_S = 3.0
+"""... over this long."""
+
 
 def _bare_loop() -> str:
     """The bare program's source (it lives in the pose backend, the one
@@ -62,6 +68,7 @@ class Timed:
     contender: Contender
     wall_s: list[float] = field(default_factory=list)
     cpu_s: list[float] = field(default_factory=list)
+    idle_before: list[float] = field(default_factory=list)  # the machine's idle share just before each run
 
 
 @dataclass(frozen=True)
@@ -78,13 +85,16 @@ class ScalingReport:
         return [w / b for w, b in zip(t.wall_s, base, strict=True)]
 
     def lines(self) -> list[str]:
+        width = max(len(t.contender.label) for t in self.results)
+        idle = [x for t in self.results for x in t.idle_before]
         out = [f"whole processes on {self.video} ({self.frames} frames), {self.rounds} interleaved rounds, "
-               f"{self.cpus} CPUs, load average {self.load[0]:.1f} -> {self.load[1]:.1f}:",
-               "  contender                      wall s (median)  CPU s   wall / bare (median, range)"]
+               f"{self.cpus} CPUs, load average {self.load[0]:.1f} -> {self.load[1]:.1f}"
+               + (f", idle before a run {min(idle):.0%}-{max(idle):.0%}" if idle else "") + ":",
+               f"  {'contender':<{width}}  wall s (median)  CPU s (median)  wall / bare (median, range)"]
         for t in self.results:
             r = self.ratios(t)
-            out.append(f"  {t.contender.label:<30} {statistics.median(t.wall_s):8.2f}  "
-                       f"{statistics.median(t.cpu_s):8.2f}   {statistics.median(r):.3f} ({min(r):.3f}-{max(r):.3f})")
+            out.append(f"  {t.contender.label:<{width}}  {statistics.median(t.wall_s):15.2f}  "
+                       f"{statistics.median(t.cpu_s):14.2f}  {statistics.median(r):.3f} ({min(r):.3f}-{max(r):.3f})")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -92,7 +102,8 @@ class ScalingReport:
             "video": self.video, "frames": self.frames, "rounds": self.rounds, "cpus": self.cpus,
             "load": list(self.load),
             "results": [{"label": t.contender.label, "workers": t.contender.workers, "variant": t.contender.variant,
-                         "wall_s": t.wall_s, "cpu_s": t.cpu_s, "ratio_to_bare": self.ratios(t)}
+                         "wall_s": t.wall_s, "cpu_s": t.cpu_s, "ratio_to_bare": self.ratios(t),
+                         "idle_before": t.idle_before}
                         for t in self.results],
         }
 
@@ -137,6 +148,30 @@ def contenders(video: Path, models: dict[str, Path], exercise: str, workers: Seq
     return out
 
 
+def _cpu_times() -> tuple[float, float]:
+    """(idle, total) jiffies of all CPUs since boot (Linux); (0, 0) elsewhere."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [float(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return fields[3] + (fields[4] if len(fields) > 4 else 0.0), sum(fields)
+
+
+def wait_idle(max_wait_s: float, idle_share: float = IDLE_SHARE, window_s: float = IDLE_WINDOW_S) -> float:
+    """Wait (at most ``max_wait_s``) until the machine was at least
+    ``idle_share`` idle over the last ``window_s``; return the idle share
+    measured last (1.0 when it cannot be measured)."""
+    deadline = time.monotonic() + max_wait_s
+    while True:
+        i0, t0 = _cpu_times()
+        time.sleep(window_s)
+        i1, t1 = _cpu_times()
+        share = (i1 - i0) / (t1 - t0) if t1 > t0 else 1.0
+        if share >= idle_share or time.monotonic() >= deadline:
+            return share
+
+
 def _run_once(c: Contender, env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -152,8 +187,9 @@ def _run_once(c: Contender, env: dict[str, str]) -> tuple[float, float]:
 
 def bench_scaling(video: Path, frames: int, models: dict[str, Path], exercise: str, workers: Sequence[int],
                   rounds: int = 3, variants: Sequence[str] = (), progress: Report | None = None,
-                  legacy_python: str | None = None) -> ScalingReport:
-    """Time every contender ``rounds`` times, interleaved and rotated."""
+                  legacy_python: str | None = None, wait_idle_s: float = 0.0) -> ScalingReport:
+    """Time every contender ``rounds`` times, interleaved and rotated; with
+    ``wait_idle_s``, each run waits up to that long for an idle machine."""
     say = progress or (lambda _m: None)
     env = _env()
     timed = [Timed(c) for c in contenders(video, models, exercise, workers, variants, legacy_python)]
@@ -161,9 +197,12 @@ def bench_scaling(video: Path, frames: int, models: dict[str, Path], exercise: s
     for r in range(rounds):
         order = timed[r % len(timed):] + timed[: r % len(timed)]
         for t in order:
+            if wait_idle_s > 0:
+                t.idle_before.append(wait_idle(wait_idle_s))
             wall, cpu = _run_once(t.contender, env)
             t.wall_s.append(wall)
             t.cpu_s.append(cpu)
-            say(f"  round {r + 1}/{rounds}: {t.contender.label}: {wall:.2f} s")
+            idle = f" (idle before: {t.idle_before[-1]:.0%})" if t.idle_before else ""
+            say(f"  round {r + 1}/{rounds}: {t.contender.label}: {wall:.2f} s{idle}")
     return ScalingReport(video=str(video), frames=frames, rounds=rounds, cpus=os.cpu_count() or 1,
                          load=(load0, os.getloadavg()[0]), results=tuple(timed))

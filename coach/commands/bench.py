@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--scaling-legacy-python", default=None, metavar="PY",
                    help="with --scaling, also time the legacy mp.solutions.pose loop under this Python, which "
                         "must have mediapipe 0.10.x (coach's mediapipe 1.2.x no longer has mp.solutions)")
+    p.add_argument("--scaling-wait-idle", type=float, default=0.0, metavar="S",
+                   help="with --scaling, start each run only once the machine was 85%% idle for 3 s, waiting "
+                        "at most S seconds (for a machine shared with other users; default 0: do not wait)")
     p.add_argument("--rounds", type=int, default=3, metavar="N", help="rounds of --scaling (default 3)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures as JSON")
     add_model_arg(p)
@@ -80,7 +83,8 @@ def _scaling(args: argparse.Namespace) -> dict[str, object]:
 
             frames = VideoSource(video).frame_count or 0
         report = bench_scaling(video, frames, models, args.exercise, args.scaling, args.rounds, variants,
-                               progress=say, legacy_python=args.scaling_legacy_python)
+                               progress=say, legacy_python=args.scaling_legacy_python,
+                               wait_idle_s=max(0.0, args.scaling_wait_idle))
     print("\n".join(report.lines()))
     return report.to_json()
 
