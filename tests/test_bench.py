@@ -92,3 +92,33 @@ def test_cli_bench_scaling_runs_whole_processes(run_coach: RunCoach, tmp_path: P
     assert scaling["results"][0]["ratio_to_bare"] == [1.0, 1.0]
     bad = run_coach("bench", "--scaling", "0,2")
     assert bad.returncode == 2 and "1 or more" in bad.stderr
+
+
+def test_wait_idle_measures_the_machine_and_gives_up_in_time() -> None:
+    import time
+
+    from coach.bench_scaling import wait_idle
+
+    t0 = time.monotonic()
+    share = wait_idle(0.0, idle_share=1.01, window_s=0.2)  # can never be met: returns after one window
+    assert time.monotonic() - t0 < 2.0
+    assert 0.0 <= share <= 1.0
+
+
+def test_scaling_contenders_cover_the_table(tmp_path: Path) -> None:
+    """One run holds the bare loop, the legacy loop, coach with each worker
+    count and, per other model variant, the bare loop and coach's default."""
+    from coach.bench_scaling import contenders
+    from coach.parallel import default_workers
+
+    models = {v: tmp_path / f"{v}.task" for v in ("full", "lite", "heavy")}
+    got = contenders(tmp_path / "v.mp4", models, "plank", (1, 2, 4), ("lite", "heavy"), legacy_python="/opt/py")
+    n = default_workers()
+    default = f"default = {n} worker{'s' if n > 1 else ''}"
+    assert [c.label for c in got] == [
+        "bare loop (full)", "legacy solutions.pose loop (full)", "coach, 1 worker (full)",
+        "coach, 2 workers (full)", "coach, 4 workers (full)", "bare loop (lite)", f"coach, {default} (lite)",
+        "bare loop (heavy)", f"coach, {default} (heavy)"]
+    assert got[1].argv[0] == "/opt/py"
+    assert "--workers" not in got[6].argv and str(models["lite"]) in got[6].argv
+    assert got[4].argv[-2:] == ("--workers", "4")
