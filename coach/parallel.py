@@ -2,20 +2,23 @@
 
 The video's frames are split into consecutive chunks, one per worker
 process. Each worker decodes the file itself, skips (``grab``, no colour
-conversion) to a little before its chunk, runs its own VIDEO-mode
-PoseLandmarker over ``overlap`` warm-up frames whose results it throws
-away, then over its chunk, and sends the landmarks (never pixels) back.
-The parent stitches the chunks back in frame order, so smoothing, analysis,
-feedback and every sink see exactly the stream a single landmarker would
-give, with the same timestamps (frame index / fps).
+conversion) to a little before its chunk while its model loads, runs its
+own VIDEO-mode PoseLandmarker over ``overlap`` warm-up frames whose results
+it throws away, then over its chunk (decoding in a thread beside it,
+:mod:`coach.prefetch`), and sends the landmarks (never pixels) back. The
+parent stitches the chunks back in frame order, so smoothing, analysis,
+feedback and every sink see one stream in frame order, with the timestamps
+a single landmarker gives (frame index / fps).
 
 Boundaries. A landmarker in VIDEO mode detects the person on its first
 frame and then tracks from the previous frame's landmarks, so at a chunk
 start the worker's landmarker has ``overlap`` frames of history where the
 serial one has all of them. On the generated and real test videos the
 landmarks at a boundary differ from the serial run's by well under the One
-Euro smoother's jitter (see docs/models.md, "Parallel inference"); counts,
-verdicts and hold times are compared against ``--workers 1`` by the tests.
+Euro smoother's jitter (see docs/models.md, "Parallel inference"); the
+tests compare against ``--workers 1`` on a real video with counted reps:
+counts equal, hold times within one frame, every verdict change within one
+frame (``tests/test_parallel_counts.py``).
 Smoothing and analysis never run in the workers: they run once, in order,
 in the parent, so no analyzer state is ever split at a boundary.
 
