@@ -95,7 +95,7 @@ class HipBridgeConfig(FloorConfig):
     lying_on_deg: float = 50.0
     """Shoulder-hip line within 50 degrees of horizontal: lying down (at the
     top of a bridge the trunk rises ~20-35 degrees; sitting or standing is
-    60-90)."""
+    60-90). Side view only (front view: ``front_lying_on``)."""
     lying_off_deg: float = 60.0
     """...no longer lying beyond 60 degrees."""
     knees_bent_on_deg: float = 150.0
@@ -213,6 +213,16 @@ class HipBridgeConfig(FloorConfig):
     """Front view: back within 0.1 shoulder widths of rest = down."""
     front_top_min: float = 0.4
     """Front view: a rep counts if the hips rose at least 0.4 shoulder widths."""
+    front_lying_on: float = 0.9
+    """Front view (camera at the feet): lying when the shoulder-hip line is
+    at most 0.9 shoulder widths long in the image. Seen from its feet a
+    lying trunk is foreshortened (generated bridges, camera at the feet:
+    0.07-0.39, p5-p95); a standing body facing the camera is not (~1.5;
+    a real person balancing and kicking, Pose2Sim demo: 1.08-2.02), which
+    would otherwise rise and fall like a bridge seen end-on. A camera more
+    than ~1 m above the floor foreshortens the trunk less: film from low."""
+    front_lying_off: float = 1.0
+    """...no longer lying beyond 1.0."""
     front_drop: float = 0.08
     """Front view: dropping 0.08 shoulder widths below the peak = lowering."""
 
@@ -348,6 +358,7 @@ SPEC = ExerciseSpec(
         MetricSpec("top_hold_s", "time at the top", "s"),
         MetricSpec("hip_tilt", "hip tilt (front view)", "deg"),
         MetricSpec("hip_lift", "hip lift (front view)", "shoulder widths"),
+        MetricSpec("trunk_length", "trunk length in the image (front view)", "shoulder widths"),
         MetricSpec("max_hip_tilt", "largest hip tilt", "deg"),
         MetricSpec("peak_hip_lift", "highest hip lift", "shoulder widths"),
         MetricSpec("peak_hip_bend", "peak hip bend", "deg"),
@@ -386,6 +397,7 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         self._m_tilt = Median(n)
         self._m_front = Median(n)
         self._lying = Hysteresis(c.lying_on_deg, c.lying_off_deg, rising=False)
+        self._front_lying = Hysteresis(c.front_lying_on, c.front_lying_off, rising=False)
         self._bent = Hysteresis(c.knees_bent_on_deg, c.knees_bent_off_deg, rising=False)
         self._far_top = Hysteresis(c.feet_far_top_deg, c.feet_far_top_off_deg, rising=True)
         self._close_top = Hysteresis(c.feet_close_top_deg, c.feet_close_top_off_deg, rising=False)
@@ -568,8 +580,15 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         rest = self._front_rest if self._front_rest is not None else 0.0
         rise = lift - rest
         still = self._still.push(t, lift * c.top_still_deg / (c.front_drop / 2.0))
-        self._step(t, rise, lift, still, down_level=c.front_down_on, rise=c.front_rise_on,
-                   top_min=c.front_top_min, drop_by=c.front_drop)
+        # lying? Seen from its feet a lying trunk is foreshortened; a standing one is not
+        trunk = dist((0.5 * (ls[0] + rs[0]), sy), (0.5 * (lh[0] + rh[0]), hy)) / width if width > 1e-9 else math.nan
+        lying_deg = self._m_lying.push(trunk)
+        in_pos = self._front_lying.update(lying_deg) if math.isfinite(lying_deg) else False
+        if in_pos or self._phase in UP_PHASES:
+            self._step(t, rise, lift, still, down_level=c.front_down_on, rise=c.front_rise_on,
+                       top_min=c.front_top_min, drop_by=c.front_drop)
+        elif self._phase != "setup":
+            self._phase = "setup"
         if self._phase in ("setup", "down") and math.isfinite(lift) and self._front_rest is not None:
             a = 1.0 - math.exp(-dt / c.rest_tau_s) if dt > 0 else 0.0
             self._front_rest += a * (lift - self._front_rest)
@@ -582,8 +601,9 @@ class HipBridgeAnalyzer(FloorAnalyzer):
         if self._rep is not None and math.isfinite(tilt):
             self._rep.max_tilt = max(self._rep.max_tilt, tilt)
         self._track_rep(t, lift, not raw)
-        metrics = {"hip_tilt": tilt, "hip_lift": rise}
-        return Judgement(self._phase, raw, metrics, None, side_label="front")
+        metrics = {"hip_tilt": tilt, "hip_lift": rise, "trunk_length": lying_deg}
+        cue = None if in_pos else "Lie on your back, knees bent, feet flat"
+        return Judgement(self._phase, raw, metrics, cue, side_label="front")
 
     # -- state machine ------------------------------------------------------------------
     def _step(self, t: float, p: float, value: float, still: bool, down_level: float, rise: float,

@@ -1,6 +1,6 @@
-"""``--workers 2`` against ``--workers 1`` on a real video in which an
-analyzer counts: counts equal, hold times within one frame, per-frame
-verdicts equal up to a one-frame shift after the chunk boundary.
+"""``--workers 2`` against ``--workers 1`` on a real video: counts and
+fault episodes equal, hold times within one frame, per-frame verdicts
+equal up to a one-frame shift after the chunk boundary.
 
 The video. No recording of planks, bridges, knee-to-chest holds or lifts
 with a clear licence ships in a package registry (PyPI, npm, Debian:
@@ -9,12 +9,15 @@ So it is made from a real clip, honestly: the Pose2Sim demo (PyPI
 ``pose2sim``, BSD-3-Clause; a man on a force plate balancing on one leg and
 swinging the other), camera 3, at half size, played forward then backward
 three times (594 frames at 60 fps; every frame is a real frame of the clip;
-:mod:`tests.real_video`). The hip-bridge analyzer counts 4 reps in it, with
-phases, a fault (``hips_uneven``), cues and hold times on both sides of the
-chunk boundary. Those reps are not bridges (the man is standing): the
-analyzer reads the swing of his hips against the shoulder-knee line as
-one. What this test needs is a real landmark stream on which an analyzer's
-state changes many times, counts included, and that is what the video gives.
+:mod:`tests.real_video`). It has no exercise in it, so nothing may be
+counted, and nothing is: the hip-bridge analyzer once counted 4 "reps"
+here (a standing body seen from the front rose and fell like a bridge seen
+from the feet), which found a false positive, fixed by the front view's
+lying test (``HipBridgeConfig.front_lying_on``). The lift analyzer gives
+the stream what this test needs: its verdict changes many times on both
+sides of the chunk boundary (6 ``knees_straight`` episodes as the man
+bends to kick, with their cues), and its count (0) and every fault
+episode must match.
 
 The rule at the boundary. Before the first chunk boundary the landmark
 stream is a single landmarker's, bit for bit, so every frame's output is
@@ -68,9 +71,9 @@ def _runs(rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
 
 
 def _analyze(run_coach: RunCoach, video: Path, model: Path, workers: int,
-             out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+             out: Path, exercise: str = "lift") -> tuple[list[dict[str, Any]], dict[str, Any]]:
     jl, sj = out / f"w{workers}.jsonl", out / f"w{workers}.json"
-    proc = run_coach("analyze", video, "-e", "hip_bridge", "--workers", workers, "--jsonl", jl, "--summary-json",
+    proc = run_coach("analyze", video, "-e", exercise, "--workers", workers, "--jsonl", jl, "--summary-json",
                      sj, "--model", model, "--no-save", "-q")
     assert proc.returncode == 0, proc.stderr
     return [json.loads(x) for x in jl.read_text().splitlines()], json.loads(sj.read_text())
@@ -83,7 +86,11 @@ def test_counts_holds_and_verdicts_match_across_workers(run_coach: RunCoach, cou
     rows2, sum2 = _analyze(run_coach, counting_video, model_path, 2, tmp_path)
     frame = 1.0 / FPS
     assert len(rows1) == len(rows2) == FRAMES
-    assert sum1["reps"] >= 2, "the video must give the analyzer something to count"
+    assert len(sum1["fault_events"]) >= 4, "the video must give the analyzer something to find"
+    assert [e["code"] for e in sum2["fault_events"]] == [e["code"] for e in sum1["fault_events"]]
+    for a, b in zip(sum1["fault_events"], sum2["fault_events"], strict=True):
+        assert abs(a["start"] - b["start"]) <= SHIFT * frame + ROUNDING
+        assert abs(a["end"] - b["end"]) <= SHIFT * frame + ROUNDING
 
     # counts exactly, hold times within one frame, the same reps at the same times
     assert sum2["reps"] == sum1["reps"]
@@ -105,3 +112,13 @@ def test_counts_holds_and_verdicts_match_across_workers(run_coach: RunCoach, cou
     for i, row in enumerate(rows1):
         near = rows2[max(0, i - SHIFT): i + SHIFT + 1]
         assert any(abs(row["hold_s"] - other["hold_s"]) <= frame + ROUNDING for other in near), i
+
+
+def test_a_person_standing_facing_the_camera_is_no_bridge(run_coach: RunCoach, counting_video: Path,
+                                                          model_path: Path, tmp_path: Path) -> None:
+    """A real person standing and swinging a leg, facing the camera: the
+    hip-bridge analyzer's front view must not read it as bridges seen from
+    the feet (it counted 4 before the front view's lying test)."""
+    rows, summary = _analyze(run_coach, counting_video, model_path, 1, tmp_path, exercise="hip_bridge")
+    assert summary["reps"] == 0 and summary["hold_s"] == 0.0
+    assert all(r["phase"] == "setup" for r in rows if r.get("side") == "front")
