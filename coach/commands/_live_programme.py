@@ -9,7 +9,7 @@ from contextlib import ExitStack
 
 from coach.commands._advice import earlier_results, summary_advice
 from coach.commands._common import exercise_options, info, make_analyzer, use_setup
-from coach.commands._store_args import open_session, profile_baselines, profile_height
+from coach.commands._store_args import open_session, read_person
 from coach.errors import UsageError
 from coach.exercise import SetSummary
 from coach.feedback import policy_for
@@ -88,8 +88,7 @@ def run_live_programme(args: argparse.Namespace) -> int:
         return adv.target
 
     planned = plan(steps, target, between)
-    height = profile_height(args)
-    baselines = profile_baselines(args)
+    person = read_person(args)
     summaries: list[SetSummary] = []
     session_id: int | None = None
     with ExitStack() as stack:
@@ -115,7 +114,7 @@ def run_live_programme(args: argparse.Namespace) -> int:
         def run_set(ps: PlannedSet) -> SetOutcome:
             source, _name = _open_source(args)
             analyzer = make_analyzer(ps.exercise, ps.target, exercise_options(args) if args.exercise else None,
-                                     height, baselines)
+                                     person.stature_m, person.baselines)
             planned_summary = analyzer.summary()
 
             def make_sinks() -> list[Sink]:

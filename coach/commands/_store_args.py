@@ -26,7 +26,8 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -162,12 +163,28 @@ def open_session(args: argparse.Namespace, *, source: str, mode: str,
     return UnsavedSession() if writer is None else writer
 
 
-def profile_height(args: argparse.Namespace) -> float | None:
-    """The height in the profile of the database ``args`` points at (None
-    without a database or a height; never creates the database)."""
+@dataclass(frozen=True)
+class Person:
+    """Who is exercising, from the database: the height (``coach profile``;
+    None: not set) and the current calibrations by exercise (``coach
+    calibrate``; empty with ``--no-baseline``)."""
+
+    stature_m: float | None = None
+    baselines: Mapping[str, Baseline] = field(default_factory=dict)
+
+
+def read_person(args: argparse.Namespace) -> Person:
+    """The :class:`Person` in the database ``args`` points at, read in one
+    opening (never creates the database; nothing known without one)."""
+    from coach.store.baselines import current_baselines
     from coach.store.profile import read_profile
 
-    return _read_personal(args, lambda store: read_profile(store).height_m, None)
+    with_baselines = not getattr(args, "no_baseline", False)
+
+    def read(store: Store) -> Person:
+        return Person(read_profile(store).height_m, current_baselines(store) if with_baselines else {})
+
+    return _read_personal(args, read, Person())
 
 
 def _read_personal(args: argparse.Namespace, read: Callable[[Store], T], default: T) -> T:
@@ -204,17 +221,6 @@ def add_baseline_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-baseline", action="store_true",
                    help="judge by the exercise's own thresholds only, not against your calibration "
                         "(coach calibrate)")
-
-
-def profile_baselines(args: argparse.Namespace) -> dict[str, Baseline]:
-    """Exercise -> the person's current calibration (``coach calibrate``) in
-    the database ``args`` points at; empty with ``--no-baseline``, without
-    a database, or when it cannot be read."""
-    if getattr(args, "no_baseline", False):
-        return {}
-    from coach.store.baselines import current_baselines
-
-    return _read_personal(args, current_baselines, {})
 
 
 def open_review_store(args: argparse.Namespace) -> Store | None:

@@ -21,7 +21,7 @@ from coach.commands._common import (
     note_ignored_aspect,
     parse_aspect,
 )
-from coach.commands._store_args import add_baseline_arg, add_store_args, profile_baselines, profile_height, session_sink
+from coach.commands._store_args import add_baseline_arg, add_store_args, read_person, session_sink
 from coach.errors import InputError
 from coach.jsonl import JsonlSink, write_json
 from coach.pipeline import Pipeline, Sink, pose_frames_from, run
@@ -60,8 +60,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         # the pose workers start first: the analyzer is built (reading the profile) while their models load
         items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,
                                         stack=stack, aspect=args.aspect, workers=args.workers)
-        analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args),
-                                 profile_baselines(args))
+        person = read_person(args)
+        analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), person.stature_m,
+                                 person.baselines)
         pipeline = Pipeline(analyzer, watcher=watcher_for(analyzer.name, args.quiet))
         sinks: list[Sink] = []
         if args.jsonl:
@@ -114,7 +115,8 @@ def _analyze_auto(args: argparse.Namespace) -> int:
     from coach.recognition.routine import RoutineRunner, run_routine
 
     check_auto_args(args)
-    make = set_analyzer_factory(exercise_options(args), profile_height(args), profile_baselines(args))
+    person = read_person(args)
+    make = set_analyzer_factory(exercise_options(args), person.stature_m, person.baselines)
     _check_input(args)
     with ExitStack() as stack:
         items, total = pose_frames_from(args.input, model_for(args), keep_images=args.video_out is not None,

@@ -32,7 +32,7 @@ from coach.commands._common import (
     note_ignored_aspect,
     parse_aspect,
 )
-from coach.commands._store_args import add_db_arg, db_path, profile_height, warn
+from coach.commands._store_args import add_db_arg, db_path, read_person, warn
 from coach.errors import CoachError, InputError, StoreError, UsageError
 from coach.pipeline import Pipeline
 from coach.registry import canonical_name, find_spec, get_exercise, get_spec, specs
@@ -101,7 +101,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         note_ignored_aspect(args.source, args.aspect, args.quiet)
     store = _open(args)  # a database that cannot save fails now, before the camera or the model
     try:
-        analyzer = make_analyzer(spec.name, None, None, profile_height(args))  # the exercise's own limits
+        analyzer = make_analyzer(spec.name, None, None, read_person(args).stature_m)  # the exercise's own limits
         run = CalibrationRun(Pipeline(analyzer), spec, seconds)
         source = str(args.source) if args.source is not None else f"camera:{args.camera or 0}"
         if args.source is not None:

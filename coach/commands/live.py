@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.commands._auto import check_auto_args, is_auto, print_sets, set_analyzer_factory, sets_json, watcher_for
 from coach.commands._common import (
@@ -32,8 +34,7 @@ from coach.commands._store_args import (
     add_baseline_arg,
     add_store_args,
     preflight,
-    profile_baselines,
-    profile_height,
+    read_person,
     session_sink,
 )
 from coach.errors import UsageError
@@ -46,7 +47,11 @@ from coach.live.setup import SetupConfig
 from coach.live.window import CvWindow, Display, NullDisplay, display_available
 from coach.pipeline import Pipeline, Sink
 from coach.summary_text import format_summary
-from coach.voice import describe, select_voice
+from coach.voice import VoiceEngine, describe, select_voice
+
+if TYPE_CHECKING:
+    from coach.live.fallback import ModelFallback, SwitchableDetector
+    from coach.overlay import VideoFileWriter
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -106,6 +111,42 @@ def _open_source(args: argparse.Namespace) -> tuple[FrameSource, str]:
     return WebcamSource(index), f"camera:{index}"
 
 
+@dataclass(frozen=True)
+class _LiveIO:
+    """What a live run reads from and writes to, opened (and closed) with its stack."""
+
+    source: FrameSource
+    name: str
+    lossless: bool
+    detector: SwitchableDetector
+    fallback: ModelFallback | None
+    display: Display
+    voice: VoiceEngine
+    recorder: VideoFileWriter | None
+
+
+def _open_io(args: argparse.Namespace, stack: ExitStack) -> _LiveIO:
+    """The source first (no camera: CameraError, one line suggesting the
+    demo, before the model loads), then the pose model, the window, the
+    voice and the video recorder, each closed by ``stack``."""
+    source, name = _open_source(args)
+    stack.callback(source.close)
+    lossless = args.source is not None and not args.realtime
+    detector, fallback = live_pose(args, stack, lossless=lossless, quiet=args.quiet, source=source)
+    display = _display(args)
+    stack.callback(display.close)
+    voice = select_voice(args.voice)
+    stack.callback(voice.close)
+    info(f"voice: {describe(voice)}", args.quiet)
+    recorder = None
+    if args.video_out is not None:
+        from coach.overlay import VideoFileWriter
+
+        recorder = VideoFileWriter(args.video_out, fps=source.fps)
+        stack.callback(recorder.close)
+    return _LiveIO(source, name, lossless, detector, fallback, display, voice, recorder)
+
+
 def _display(args: argparse.Namespace) -> Display:
     if args.no_window:
         return NullDisplay()
@@ -124,8 +165,9 @@ def cmd_live(args: argparse.Namespace) -> int:
         return _live_auto(args)
     # an unknown exercise or a bad option fails before any I/O
     make_analyzer(args.exercise, args.target, exercise_options(args))
-    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), profile_height(args),
-                             profile_baselines(args))
+    person = read_person(args)
+    analyzer = make_analyzer(args.exercise, args.target, exercise_options(args), person.stature_m,
+                             person.baselines)
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
@@ -135,22 +177,9 @@ def cmd_live(args: argparse.Namespace) -> int:
     preflight(args)  # a database that cannot save is said now, not when the set starts
 
     with ExitStack() as stack:
-        # no camera: CameraError (one line, suggests demo) before the model loads
-        source, source_name = _open_source(args)
-        stack.callback(source.close)
-        lossless = args.source is not None and not args.realtime
-        detector, fallback = live_pose(args, stack, lossless=lossless, quiet=args.quiet, source=source)
-        display = _display(args)
-        stack.callback(display.close)
-        voice = select_voice(args.voice)
-        stack.callback(voice.close)
-        info(f"voice: {describe(voice)}", args.quiet)
-        recorder = None
-        if args.video_out is not None:
-            from coach.overlay import VideoFileWriter
-
-            recorder = VideoFileWriter(args.video_out, fps=source.fps)
-            stack.callback(recorder.close)
+        io = _open_io(args, stack)
+        source, source_name, lossless, detector, fallback = io.source, io.name, io.lossless, io.detector, io.fallback
+        display, voice, recorder = io.display, io.voice, io.recorder
 
         saved: list[Sink] = []
 
@@ -192,28 +221,17 @@ def _live_auto(args: argparse.Namespace) -> int:
     from coach.recognition.routine import LiveRoutine, RoutineRunner
 
     check_auto_args(args)
-    make = set_analyzer_factory(exercise_options(args), profile_height(args), profile_baselines(args))
+    person = read_person(args)
+    make = set_analyzer_factory(exercise_options(args), person.stature_m, person.baselines)
     if args.duration is not None and not args.duration > 0:
         raise UsageError("--duration must be positive")
     check_outputs([args.source], [("--video-out", args.video_out), ("--jsonl", args.jsonl),
                                   ("--summary-json", args.summary_json)])
     preflight(args)  # a database that cannot save is said now, not when the first set starts
     with ExitStack() as stack:
-        source, source_name = _open_source(args)
-        stack.callback(source.close)
-        lossless = args.source is not None and not args.realtime
-        detector, fallback = live_pose(args, stack, lossless=lossless, quiet=args.quiet, source=source)
-        display = _display(args)
-        stack.callback(display.close)
-        voice = select_voice(args.voice)
-        stack.callback(voice.close)
-        info(f"voice: {describe(voice)}", args.quiet)
-        recorder = None
-        if args.video_out is not None:
-            from coach.overlay import VideoFileWriter
-
-            recorder = VideoFileWriter(args.video_out, fps=source.fps)
-            stack.callback(recorder.close)
+        io = _open_io(args, stack)
+        source, source_name, lossless, detector, fallback = io.source, io.name, io.lossless, io.detector, io.fallback
+        display, voice, recorder = io.display, io.voice, io.recorder
         session = open_session(args, source=source_name, mode="live", models=detector.models_text)
         stack.enter_context(session)
         runner = RoutineRunner(make, lag_s=0.0,

@@ -4,7 +4,6 @@ detail (two plots side by side per set) and, last, how scores are computed."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -199,18 +198,9 @@ def _trend(store: Store, data: ReportData) -> str:
 
 
 def _baselines(store: Store) -> list[Baseline]:
-    """Every calibration (none from a database too old to have them and
-    opened read-only)."""
-    try:
+    """Every calibration."""
+    with reading(str(store.path)):
         return all_baselines(store)
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return []
-        with reading(str(store.path)):
-            raise
-    except sqlite3.Error:
-        with reading(str(store.path)):
-            raise
 
 
 def _faults(sessions: Sequence[SessionDetail]) -> str:

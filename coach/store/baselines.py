@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,19 @@ def _row(r: tuple[Any, ...]) -> Baseline | None:
 _COLUMNS = "id, exercise, recorded_at, values_json, seconds, frames, source"
 
 
+def _rows(store: Store, where: str = "", params: tuple[Any, ...] = ()) -> list[Baseline]:
+    """Readable calibrations matching ``where``, oldest first; none from a
+    database older than calibrations that could not be upgraded (opened
+    read-only: no ``baselines`` table)."""
+    try:
+        rows = store.conn.execute(f"SELECT {_COLUMNS} FROM baselines {where} ORDER BY id", params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+    return [b for b in (_row(r) for r in rows) if b is not None]
+
+
 def save_baseline(store: Store, exercise: str, values: Mapping[str, float], seconds: float, frames: int,
                   source: str = "") -> Baseline:
     """Store a new calibration of ``exercise``; it becomes the current one."""
@@ -50,22 +64,12 @@ def save_baseline(store: Store, exercise: str, values: Mapping[str, float], seco
 
 def current_baselines(store: Store) -> dict[str, Baseline]:
     """Exercise -> its newest calibration that was not forgotten."""
-    out: dict[str, Baseline] = {}
-    rows = store.conn.execute(
-        f"SELECT {_COLUMNS} FROM baselines WHERE retired_at IS NULL ORDER BY id").fetchall()
-    for r in rows:
-        b = _row(r)
-        if b is not None:
-            out[b.exercise] = b
-    return out
+    return {b.exercise: b for b in _rows(store, "WHERE retired_at IS NULL")}
 
 
 def all_baselines(store: Store, exercise: str | None = None) -> list[Baseline]:
     """Every calibration (forgotten ones too), oldest first."""
-    sql = f"SELECT {_COLUMNS} FROM baselines"
-    rows = (store.conn.execute(sql + " WHERE exercise = ? ORDER BY id", (exercise,)) if exercise
-            else store.conn.execute(sql + " ORDER BY id")).fetchall()
-    return [b for b in (_row(r) for r in rows) if b is not None]
+    return _rows(store, "WHERE exercise = ?", (exercise,)) if exercise else _rows(store)
 
 
 def forget_baselines(store: Store, exercise: str) -> int:
