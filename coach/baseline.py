@@ -208,6 +208,12 @@ def thresholds(before: Any, after: Any, spec: BaselineSpec) -> dict[str, dict[st
 class BaselineCollector:
     """Medians of a baseline's measures over the frames given.
 
+    Values are counted in bins of a hundredth of each measure's shown
+    precision (``BaselineMeasure.digits``: 0.01 degree, 0.00001 trunk
+    length), so a set of any length keeps bounded memory (a two-hour plank
+    is 216,000 frames) and the median is exact to half a bin, far below
+    what is shown or stored (4 decimals).
+
     With ``exclude_safety`` (calibrating), frames showing a safety fault
     are left out: a baseline is the person's *best* form. ``seconds`` is
     the time covered by accepted frames (each counts the time since the
@@ -221,8 +227,11 @@ class BaselineCollector:
     seconds: float = 0.0
     rejected: dict[str, float] = field(default_factory=dict)
     """Fault code -> seconds in the working position left out for it."""
-    _values: dict[str, list[float]] = field(default_factory=dict)
+    _bins: dict[str, dict[int, int]] = field(default_factory=dict)
     _last_t: float | None = None
+
+    def __post_init__(self) -> None:
+        self._step = {m.key: 10.0 ** -(m.digits + 2) for m in self.spec.measures}
 
     def push(self, verdict: FrameVerdict) -> bool:
         """One frame; True when it was part of the measure."""
@@ -242,7 +251,9 @@ class BaselineCollector:
         for m in self.spec.measures:
             v = got.get(m.key, math.nan)
             if math.isfinite(v):
-                self._values.setdefault(m.key, []).append(float(v))
+                bins = self._bins.setdefault(m.key, {})
+                b = round(v / self._step[m.key])
+                bins[b] = bins.get(b, 0) + 1
                 used = True
         if used:
             self.frames += 1
@@ -250,12 +261,24 @@ class BaselineCollector:
         return used
 
     def medians(self) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for key, vals in self._values.items():
-            s = sorted(vals)
-            n = len(s)
-            out[key] = s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
-        return out
+        return {key: _binned_median(bins) * self._step[key] for key, bins in self._bins.items()}
+
+
+def _binned_median(bins: Mapping[int, int]) -> float:
+    """The median bin of counted bins (the mean of the two middle ones for
+    an even count)."""
+    n = sum(bins.values())
+    lo_rank, hi_rank = (n - 1) // 2, n // 2
+    lo = hi = math.nan
+    seen = 0
+    for b in sorted(bins):
+        seen += bins[b]
+        if math.isnan(lo) and seen > lo_rank:
+            lo = float(b)
+        if seen > hi_rank:
+            hi = float(b)
+            break
+    return 0.5 * (lo + hi)
 
 
 def progress(spec: BaselineSpec, baseline: Baseline, session: Mapping[str, float]) -> dict[str, Any]:
