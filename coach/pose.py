@@ -7,15 +7,15 @@ coordinates in metres (origin between the hips, y down).
 
 Validation happens once, here, at construction: arrays get the right shape
 and dtype, are copied and made read-only, and any landmark with a
-non-finite coordinate is marked invisible (visibility 0) so no NaN ever
-reaches the geometry as a "visible" point.
+non-finite or absurd coordinate (beyond :data:`COORD_LIMIT`) is marked
+invisible (visibility 0) so no NaN ever reaches the geometry as a
+"visible" point, and arithmetic on coordinates never overflows.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,6 +23,18 @@ from numpy.typing import ArrayLike, NDArray
 from coach.landmarks import NUM_LANDMARKS, Landmark
 
 FloatArray = NDArray[np.float64]
+
+COORD_LIMIT = 1e6
+"""Coordinates beyond +-1e6 are corrupt, like NaN: a landmark a million
+image widths (or a thousand kilometres, in world coordinates) away was never
+measured. MediaPipe's own lie within about -1..2 (image) and +-2 m (world).
+With every coordinate bounded, the smoother's arithmetic cannot overflow
+(:class:`coach.smoothing.OneEuroFilter`)."""
+
+
+def _usable(arr: FloatArray) -> NDArray[np.bool_]:
+    """Finite and within :data:`COORD_LIMIT` (NaN compares False)."""
+    return np.abs(arr) <= COORD_LIMIT
 
 
 def _as_array(name: str, value: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
@@ -48,6 +60,11 @@ class PoseFrame:
     """Image width / height. Geometry uses ``points`` (x scaled by aspect) so
     angles are true angles in the image, not in squashed normalised units."""
     extra: dict[str, float] = field(default_factory=dict)
+    has_person: bool = field(init=False, repr=False)
+    """Some landmark is visible. Set once at construction, where the
+    visibility array is at hand: it is asked several times per frame on the
+    per-frame path, first right after the pose network, when any numpy call
+    is slow (BENCHMARKS.md, "Analysis share for every exercise")."""
 
     def __post_init__(self) -> None:
         t = float(self.t)
@@ -61,12 +78,12 @@ class PoseFrame:
         vis = _as_array("visibility", self.visibility, (NUM_LANDMARKS,))
         world = None if self.world is None else _as_array("world", self.world, (NUM_LANDMARKS, 3))
 
-        bad: NDArray[np.bool_] = np.asarray(~np.isfinite(xy).all(axis=1) | ~np.isfinite(vis))
+        bad: NDArray[np.bool_] = np.asarray(~_usable(xy).all(axis=1) | ~np.isfinite(vis))
         vis = np.where(bad, 0.0, np.clip(vis, 0.0, 1.0))
         xy = np.where(bad.reshape(-1, 1), np.nan, xy)
-        z = np.where(np.isfinite(z), z, 0.0)
+        z = np.where(_usable(z), z, 0.0)
         if world is not None:
-            wbad = ~np.isfinite(world).all(axis=1)
+            wbad = ~_usable(world).all(axis=1)
             world = np.where(np.asarray(wbad).reshape(-1, 1), np.nan, world)
         for arr in (xy, z, vis, world):
             if arr is not None:
@@ -77,6 +94,7 @@ class PoseFrame:
         object.__setattr__(self, "z", z)
         object.__setattr__(self, "visibility", vis)
         object.__setattr__(self, "world", world)
+        object.__setattr__(self, "has_person", bool(vis.any()))  # vis is in [0, 1]: any() is "some vis > 0"
 
     # -- construction helpers -------------------------------------------------
     @classmethod
@@ -92,17 +110,15 @@ class PoseFrame:
 
     @classmethod
     def _trusted(cls, t: float, xy: FloatArray, z: FloatArray, visibility: FloatArray,
-                 world: FloatArray | None, aspect: float, extra: dict[str, float]) -> PoseFrame:
-        """Build a frame from arrays derived from an already validated frame
-        (same invisible landmarks, finite elsewhere), skipping validation.
-        For the per-frame hot path (the smoother) only."""
+                 world: FloatArray | None, aspect: float, extra: dict[str, float], has_person: bool) -> PoseFrame:
+        """Build a frame from read-only arrays derived from an already
+        validated frame (same invisible landmarks, finite elsewhere, the
+        same ``has_person``), skipping validation. For the per-frame hot
+        path (the smoother) only: the fields are set in one dictionary
+        update instead of one ``object.__setattr__`` each."""
         self = object.__new__(cls)
-        for arr in (xy, z, world):
-            if arr is not None:
-                arr.flags.writeable = False
-        for name, value in (("t", t), ("xy", xy), ("z", z), ("visibility", visibility), ("world", world),
-                            ("aspect", aspect), ("extra", extra)):
-            object.__setattr__(self, name, value)
+        self.__dict__.update(t=t, xy=xy, z=z, visibility=visibility, world=world, aspect=aspect, extra=extra,
+                             has_person=has_person)
         return self
 
     def replace(self, **changes: object) -> PoseFrame:
@@ -120,12 +136,6 @@ class PoseFrame:
         return PoseFrame(**values)  # type: ignore[arg-type]
 
     # -- queries ----------------------------------------------------------------
-    @cached_property
-    def has_person(self) -> bool:
-        """Some landmark is visible. Computed once per frame (it is asked
-        several times per frame on the hot path; the arrays are read-only)."""
-        return bool(np.any(self.visibility > 0.0))
-
     @property
     def has_world(self) -> bool:
         return self.world is not None

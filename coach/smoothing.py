@@ -62,6 +62,14 @@ class SmootherConfig:
     full body in view; ``beta`` is scaled by this for them."""
 
 
+MIN_BOUNDED_DT = 1e-9
+"""Seconds. For :meth:`OneEuroFilter.step` with bounded inputs: samples a
+nanosecond or more apart give speeds of at most 2e15 units/s from values
+within 1e6, cut-offs of at most about 2e16 Hz, far from float64's 1.8e308
+(and from underflow), so nothing can overflow. Closer samples take the
+guarded path."""
+
+
 def _alpha(cutoff: FloatArray | float, dt: float) -> FloatArray:
     # alpha = 1 / (1 + tau/dt) with tau = 1 / (2 pi fc)
     return np.asarray(1.0 / (1.0 + 1.0 / (2.0 * math.pi * np.asarray(cutoff) * dt)), dtype=np.float64)
@@ -111,10 +119,19 @@ class OneEuroFilter:
         landmark is never dragged from where it was last seen."""
         return self.step(t, np.asarray(x, dtype=np.float64), keep).copy()
 
-    def step(self, t: float, x: FloatArray, keep: NDArray[np.bool_] | None = None) -> FloatArray:
+    def step(self, t: float, x: FloatArray, keep: NDArray[np.bool_] | None = None,
+             bounded: bool = False) -> FloatArray:
         """:meth:`__call__` for a float64 ``x`` the filter may keep: the
         result is the filter's own state (read it, do not write to it).
         The per-frame path of :class:`PoseSmoother`.
+
+        ``bounded``: every finite value this filter has been given, and is
+        given now, lies within :data:`coach.pose.COORD_LIMIT` (validated
+        :class:`PoseFrame` coordinates do). With samples at least
+        :data:`MIN_BOUNDED_DT` apart no operation can then overflow, so an
+        element's output is finite exactly where it and its previous sample
+        are valid: the overflow guard and the two finiteness checks are
+        skipped, with the same result.
 
         Cost: this runs right after the pose network, with the CPU caches
         cold, where every numpy call costs several microseconds
@@ -134,27 +151,35 @@ class OneEuroFilter:
             self._dx = np.zeros_like(x)
             return self._x
         dt = t - prev_t
-        # absurd inputs (teleports of 1e6) may overflow; such elements are
-        # not finite afterwards and restart from the input below
-        with np.errstate(over="ignore", invalid="ignore"):
-            diff = x - prev_x
-            dx_hat = diff / dt
-            dx_hat -= prev_dx
-            dx_hat *= _alpha_scalar(self.d_cutoff, dt)
-            dx_hat += prev_dx
-            cutoff = np.abs(dx_hat)
-            cutoff *= self.beta
-            cutoff += self.min_cutoff
-            a = _alpha_inplace(cutoff, dt)
-            diff *= a
-            x_hat = np.add(prev_x, diff, out=diff)
-        ok = np.isfinite(x_hat)
-        ok &= prev_valid
-        ok &= valid_now
-        ok &= np.isfinite(dx_hat)
+        ok = valid_now & prev_valid
+        if bounded and dt >= MIN_BOUNDED_DT:
+            x_hat, dx_hat = self._filtered(x, prev_x, prev_dx, dt)
+        else:
+            # absurd inputs (teleports of 1e300) may overflow; such elements
+            # are not finite afterwards and restart from the input below
+            with np.errstate(over="ignore", invalid="ignore"):
+                x_hat, dx_hat = self._filtered(x, prev_x, prev_dx, dt)
+            ok &= np.isfinite(x_hat)
+            ok &= np.isfinite(dx_hat)
         self._x = np.where(ok, x_hat, x)
         self._dx = np.where(ok, dx_hat, 0.0)
         return self._x
+
+    def _filtered(self, x: FloatArray, prev_x: FloatArray, prev_dx: FloatArray,
+                  dt: float) -> tuple[FloatArray, FloatArray]:
+        """The One Euro update of every element (new position, new speed),
+        valid or not; :meth:`step` keeps the valid ones."""
+        diff = x - prev_x
+        dx_hat = diff / dt
+        dx_hat -= prev_dx
+        dx_hat *= _alpha_scalar(self.d_cutoff, dt)
+        dx_hat += prev_dx
+        cutoff = np.abs(dx_hat)
+        cutoff *= self.beta
+        cutoff += self.min_cutoff
+        a = _alpha_inplace(cutoff, dt)
+        diff *= a
+        return np.add(prev_x, diff, out=diff), dx_hat
 
 
 class PoseSmoother:
@@ -189,16 +214,17 @@ class PoseSmoother:
             stacked = np.concatenate((frame.xy, frame.z[:, None]), axis=1)
             self._filter.beta = self._beta_img
         keep = (frame.visibility >= c.reset_visibility)[:, None]
-        out = self._filter.step(frame.t, stacked, keep)
+        out = self._filter.step(frame.t, stacked, keep, bounded=True)  # PoseFrame bounds its coordinates
         # The filter only mixes finite values of kept landmarks and passes
         # everything else through unchanged, so the output keeps the input
         # frame's validity: no need to validate again on the hot path. The
-        # frame's arrays are views of the filter's state, which the filter
-        # replaces on every step and never writes to (no copies needed).
+        # frame's arrays are read-only views of the filter's state, which
+        # the filter replaces on every step and never writes to (no copies).
+        out.flags.writeable = False
         return PoseFrame._trusted(
             frame.t, out[:, :2], out[:, 2], frame.visibility,
             out[:, 3:] if frame.world is not None else None,
-            frame.aspect, frame.extra,
+            frame.aspect, frame.extra, True,
         )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from coach.landmarks import LANDMARK_NAMES, NUM_LANDMARKS, Landmark, sided
-from coach.pose import PoseFrame
+from coach.pose import COORD_LIMIT, PoseFrame
 
 
 def _ok(**kw: object) -> PoseFrame:
@@ -54,3 +54,33 @@ def test_empty_and_names() -> None:
     assert len(LANDMARK_NAMES) == NUM_LANDMARKS == 33
     assert LANDMARK_NAMES[Landmark.LEFT_FOOT_INDEX] == "left_foot_index"
     assert sided("right", "knee") is Landmark.RIGHT_KNEE
+
+
+def test_absurd_coordinates_are_corrupt_like_nan() -> None:
+    """Beyond COORD_LIMIT a coordinate was never measured: the landmark is
+    invisible (image), its depth 0, its world point unknown; at the limit it
+    is kept."""
+    xy = np.full((33, 2), 0.5)
+    xy[Landmark.LEFT_KNEE] = (COORD_LIMIT * 2, 0.2)
+    xy[Landmark.RIGHT_KNEE] = (-COORD_LIMIT, 0.2)
+    z = np.zeros(33)
+    z[Landmark.NOSE] = -np.inf
+    z[Landmark.LEFT_HIP] = 3 * COORD_LIMIT
+    world = np.zeros((33, 3))
+    world[Landmark.LEFT_WRIST, 2] = -5 * COORD_LIMIT
+    f = _ok(xy=xy, z=z, world=world)
+    assert f.vis(Landmark.LEFT_KNEE) == 0.0 and np.isnan(f.xy[Landmark.LEFT_KNEE]).all()
+    assert f.vis(Landmark.RIGHT_KNEE) == 1.0 and f.xy[Landmark.RIGHT_KNEE, 0] == -COORD_LIMIT
+    assert f.z[Landmark.NOSE] == 0.0 and f.z[Landmark.LEFT_HIP] == 0.0
+    assert f.world is not None and np.isnan(f.world[Landmark.LEFT_WRIST]).all()
+    assert np.isfinite(np.delete(f.world, int(Landmark.LEFT_WRIST), axis=0)).all()
+
+
+def test_has_person_is_set_at_construction_and_kept_by_replace() -> None:
+    vis = np.zeros(33)
+    assert not _ok(visibility=vis).has_person
+    vis[Landmark.LEFT_ANKLE] = 0.01
+    f = _ok(visibility=vis)
+    assert f.has_person and "has_person" in vars(f)  # no lazy property: set once
+    assert not f.replace(visibility=np.zeros(33)).has_person
+    assert f.replace(t=2.0).has_person

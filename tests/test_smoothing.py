@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from coach.landmarks import Landmark
-from coach.pose import PoseFrame
-from coach.smoothing import OneEuroFilter, PoseSmoother, SmootherConfig
+from coach.pose import COORD_LIMIT, PoseFrame
+from coach.smoothing import MIN_BOUNDED_DT, OneEuroFilter, PoseSmoother, SmootherConfig
 
 FPS = 30.0
 
@@ -92,3 +94,45 @@ def test_nan_input_never_poisons_state() -> None:
 def test_invalid_parameters() -> None:
     with pytest.raises(ValueError):
         OneEuroFilter(0.0, 0.1, 1.0)
+
+
+def _wild_track(rng: np.random.Generator, n: int) -> tuple[list[float], list[np.ndarray]]:
+    """Times (some a nanosecond apart, some closer) and samples within
+    COORD_LIMIT with teleports to the limit, NaNs, and still stretches."""
+    t, times, xs = 0.0, [], []
+    for i in range(n):
+        t += float(rng.choice([1 / FPS, MIN_BOUNDED_DT, MIN_BOUNDED_DT / 10, 0.2]))
+        x = rng.normal(0.5, 0.01, (33, 6))
+        if i % 7 == 3:
+            x[rng.integers(0, 33, 5), rng.integers(0, 6, 5)] = rng.choice([COORD_LIMIT, -COORD_LIMIT, np.nan], 5)
+        times.append(t)
+        xs.append(x)
+    return times, xs
+
+
+def test_bounded_fast_path_gives_the_guarded_result_without_warnings() -> None:
+    """With inputs within COORD_LIMIT the step skips the overflow guard and
+    the finiteness checks: bit for bit the same output, and no floating-point
+    warning even for teleports across the whole range a nanosecond apart."""
+    rng = np.random.default_rng(3)
+    times, xs = _wild_track(rng, 400)
+    beta = np.array([10.0] * 3 + [5.0] * 3)
+    fast, guarded = OneEuroFilter(1.7, beta, 1.0), OneEuroFilter(1.7, beta, 1.0)
+    keep = rng.random((400, 33, 1)) > 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for t, x, k in zip(times, xs, keep, strict=True):
+            a = fast.step(t, x, k, bounded=True).copy()
+            b = guarded.step(t, x, k, bounded=False).copy()
+            assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_pose_smoother_never_warns_on_absurd_input() -> None:
+    """Absurd coordinates are corrupt (PoseFrame), so even 1e300 teleports
+    reach the smoother as invisible landmarks: no warning, no NaN leak."""
+    s = PoseSmoother()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for i in range(10):
+            out = s(_frame(i / FPS, 0.4 if i % 2 else 1e300))
+            assert np.isfinite(out.xy[out.visibility > 0]).all()
