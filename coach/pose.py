@@ -121,6 +121,15 @@ class PoseFrame:
                              has_person=has_person)
         return self
 
+    def at(self, t: float) -> PoseFrame:
+        """The same landmarks at time ``t`` (finite), without validating
+        them again: they were validated when this frame was built."""
+        t = float(t)
+        if not math.isfinite(t):
+            raise ValueError(f"PoseFrame.t must be finite, got {t!r}")
+        return PoseFrame._trusted(t, self.xy, self.z, self.visibility, self.world, self.aspect, self.extra,
+                                  self.has_person)
+
     def replace(self, **changes: object) -> PoseFrame:
         """A copy with some fields changed (re-validated)."""
         values: dict[str, object] = {

@@ -84,3 +84,12 @@ def test_has_person_is_set_at_construction_and_kept_by_replace() -> None:
     assert f.has_person and "has_person" in vars(f)  # no lazy property: set once
     assert not f.replace(visibility=np.zeros(33)).has_person
     assert f.replace(t=2.0).has_person
+
+
+def test_at_moves_a_frame_in_time_without_copying() -> None:
+    f = _ok(world=np.zeros((33, 3)))
+    g = f.at(2.5)
+    assert g.t == 2.5 and f.t == 0.0
+    assert g.xy is f.xy and g.world is f.world and g.has_person
+    with pytest.raises(ValueError, match="finite"):
+        f.at(float("inf"))
