@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 from coach.aspect import EVIDENCE_VERTICAL, SEGMENT_FRACS, AspectConfig, AspectEstimator
 from coach.landmarks import SIDES, Side, other_side, sided
@@ -65,7 +66,12 @@ class SideSelector:
     is judged from its first frame on."""
 
     def __init__(self, joints: Sequence[str], tau_s: float, margin: float) -> None:
-        self._idx = {s: [int(sided(s, j)) for j in joints] for s in SIDES}
+        if len(joints) < 2:
+            raise ValueError("a side is scored from two joints or more")
+        self._n = len(joints)
+        # one C call picks a side's values (a tuple) from a list on the
+        # per-frame path; summed left to right as before: the same floats
+        self._pick = {s: itemgetter(*(int(sided(s, j)) for j in joints)) for s in SIDES}
         self.tau_s = tau_s
         self.margin = margin
         self.reset()
@@ -78,10 +84,11 @@ class SideSelector:
     def _scores(self, view: View) -> dict[Side, float]:
         out: dict[Side, float] = {}
         zmean: dict[Side, float] = {}
+        n = self._n
         for s in SIDES:
-            idx = self._idx[s]
-            out[s] = sum(view.v[i] for i in idx) / len(idx)
-            zmean[s] = sum(view.z[i] for i in idx) / len(idx)
+            pick = self._pick[s]
+            out[s] = sum(pick(view.v)) / n
+            zmean[s] = sum(pick(view.z)) / n
         dz = zmean["right"] - zmean["left"]  # > 0: left nearer the camera
         if math.isfinite(dz):
             bonus = 0.1 * math.tanh(4.0 * dz)

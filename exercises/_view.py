@@ -8,19 +8,27 @@ from coach.pose import PoseFrame
 
 
 class View:
-    """A frame's landmarks as float lists (aspect-corrected x, y down)."""
+    """A frame's landmarks as float lists (aspect-corrected x, y down).
 
-    __slots__ = ("raw_x", "raw_y", "v", "x", "y", "z")
+    Read with as few numpy calls as possible (one ``tolist`` per array):
+    this runs right after the pose network, when every distinct numpy call
+    is slow (BENCHMARKS.md, "Analysis share for every exercise")."""
+
+    __slots__ = ("has_person", "raw_x", "raw_y", "v", "x", "y", "z")
 
     def __init__(self, frame: PoseFrame, x_scale: float = 1.0) -> None:
-        xs: list[float] = frame.xy[:, 0].tolist()
+        xs: list[float]
+        ys: list[float]
+        xs, ys = frame.xy.T.tolist()
         a = frame.aspect * x_scale
         self.raw_x = xs
-        self.raw_y: list[float] = frame.xy[:, 1].tolist()
+        self.raw_y = ys
         self.x = [x * a for x in xs]
-        self.y = self.raw_y
+        self.y = ys
         self.v: list[float] = frame.visibility.tolist()
         self.z: list[float] = frame.z.tolist()
+        self.has_person: bool = frame.has_person
+        """Some landmark is visible (the frame's own flag)."""
 
     def rescale(self, x_scale: float, aspect: float) -> None:
         """Use ``aspect * x_scale`` as the aspect (see :class:`AspectGuess`)."""
@@ -38,7 +46,3 @@ class View:
         """Visible enough (visibility >= thr > 0 implies finite coordinates,
         PoseFrame guarantees it) and inside the picture."""
         return self.v[lm] >= thr and thr > 0.0 and self.in_frame(lm, margin)
-
-    @property
-    def has_person(self) -> bool:
-        return any(v > 0.0 for v in self.v)
