@@ -220,7 +220,7 @@ class PoseSmoother:
         # frame's validity: no need to validate again on the hot path. The
         # frame's arrays are read-only views of the filter's state, which
         # the filter replaces on every step and never writes to (no copies).
-        out.flags.writeable = False
+        out.setflags(write=False)
         return PoseFrame._trusted(
             frame.t, out[:, :2], out[:, 2], frame.visibility,
             out[:, 3:] if frame.world is not None else None,
