@@ -68,27 +68,57 @@ rules (:class:`coach.spec.RecognitionSpec`)."""
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 INDEX: Mapping[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
+
+def _ints(*landmarks: Landmark) -> tuple[int, ...]:
+    """Landmark indices as plain ints: they index lists on every frame, and
+    a list indexed by an IntEnum member takes CPython's slow path."""
+    return tuple(int(lm) for lm in landmarks)
+
+
 _L = Landmark
 _SIDES = (
-    (_L.LEFT_SHOULDER, _L.LEFT_ELBOW, _L.LEFT_WRIST, _L.LEFT_HIP, _L.LEFT_KNEE, _L.LEFT_ANKLE),
-    (_L.RIGHT_SHOULDER, _L.RIGHT_ELBOW, _L.RIGHT_WRIST, _L.RIGHT_HIP, _L.RIGHT_KNEE, _L.RIGHT_ANKLE),
+    _ints(_L.LEFT_SHOULDER, _L.LEFT_ELBOW, _L.LEFT_WRIST, _L.LEFT_HIP, _L.LEFT_KNEE, _L.LEFT_ANKLE),
+    _ints(_L.RIGHT_SHOULDER, _L.RIGHT_ELBOW, _L.RIGHT_WRIST, _L.RIGHT_HIP, _L.RIGHT_KNEE, _L.RIGHT_ANKLE),
 )
-_FLOOR = (_L.LEFT_ANKLE, _L.RIGHT_ANKLE, _L.LEFT_HEEL, _L.RIGHT_HEEL, _L.LEFT_FOOT_INDEX, _L.RIGHT_FOOT_INDEX,
-          _L.LEFT_KNEE, _L.RIGHT_KNEE, _L.LEFT_HIP, _L.RIGHT_HIP, _L.LEFT_SHOULDER, _L.RIGHT_SHOULDER,
-          _L.LEFT_ELBOW, _L.RIGHT_ELBOW, _L.LEFT_WRIST, _L.RIGHT_WRIST, _L.NOSE)
-_TRUNK = (_L.LEFT_SHOULDER, _L.RIGHT_SHOULDER, _L.LEFT_HIP, _L.RIGHT_HIP)
+_FLOOR = _ints(_L.LEFT_ANKLE, _L.RIGHT_ANKLE, _L.LEFT_HEEL, _L.RIGHT_HEEL, _L.LEFT_FOOT_INDEX, _L.RIGHT_FOOT_INDEX,
+               _L.LEFT_KNEE, _L.RIGHT_KNEE, _L.LEFT_HIP, _L.RIGHT_HIP, _L.LEFT_SHOULDER, _L.RIGHT_SHOULDER,
+               _L.LEFT_ELBOW, _L.RIGHT_ELBOW, _L.LEFT_WRIST, _L.RIGHT_WRIST, _L.NOSE)
+_TRUNK = _ints(_L.LEFT_SHOULDER, _L.RIGHT_SHOULDER, _L.LEFT_HIP, _L.RIGHT_HIP)
+_LS, _RS, _LH, _RH = _TRUNK
+_BODY = tuple(sorted(set(_FLOOR).union(*_SIDES, _TRUNK)))
+"""Every landmark a feature reads; the others are never converted to
+points (per-frame path)."""
 _SEG_FRAC = {(a, b): r for a, b, r in SEGMENT_FRACS}
 TRUNK_FRAC = _SEG_FRAC[("shoulder", "hip")]
 THIGH_FRAC = _SEG_FRAC[("hip", "knee")]
 SHANK_FRAC = _SEG_FRAC[("knee", "ankle")]
 UPPER_ARM_FRAC = _SEG_FRAC[("shoulder", "elbow")]
 
+
+def _side_segments(side: tuple[int, ...]) -> tuple[tuple[int, int, float], ...]:
+    """(from, to, fraction of stature) of one side's trunk, thigh, shank and
+    upper arm."""
+    sh, el, _wr, hp, kn, an = side
+    return (sh, hp, TRUNK_FRAC), (hp, kn, THIGH_FRAC), (kn, an, SHANK_FRAC), (sh, el, UPPER_ARM_FRAC)
+
+
+_SEGMENTS = _side_segments(_SIDES[0]) + _side_segments(_SIDES[1])
+"""Both sides' segments, left side first (the order the size estimates are
+collected in)."""
+
 SEEN = 0.05
 """A landmark counts as present above this visibility. Far-side joints of
 a side view read 0.05-0.35 (MediaPipe guesses them close to the truth);
 only landmarks MediaPipe did not place at all are left out."""
 
+TINY = 1e-9
+"""A length or a body size at or below this is degenerate (no direction, no
+scale): the feature it would give is NaN."""
+
 Pt = Sequence[float]
+"""A point ``(x, y, z)``; a 2D image point has z = 0.0 (:func:`body_points`)."""
+Points = Sequence[Pt | None]
+"""Points indexed by landmark, None where there is none."""
 
 
 @dataclass(frozen=True)
@@ -115,33 +145,52 @@ class Posture:
         return math.isfinite(self.values[0])
 
 
+_UNMEASURED = (NAN,) * len(FEATURE_NAMES)
+"""The values of a frame without a trunk."""
+
+
+# The geometry below runs a few dozen times per frame, so it is scalar math
+# on Python floats, with every operation in the order the straightforward
+# vector code had (results are bit for bit the same): sums of squares and
+# dot products add x, y, z left to right.
+def _unit_clip(c: float) -> float:
+    """``max(-1.0, min(1.0, c))``, NaN included (it reads as 1.0)."""
+    c = c if c < 1.0 else 1.0
+    return c if c > -1.0 else -1.0
+
+
 def _down_angle(a: Pt, b: Pt) -> float:
-    """Angle (0..180) of a->b from straight down (+y), 2D or 3D."""
-    d = [y - x for x, y in zip(a, b, strict=False)]
-    n = math.sqrt(sum(v * v for v in d))
-    if not n > 1e-9:
+    """Angle (0..180) of a->b from straight down (+y)."""
+    ax, ay, az = a
+    bx, by, bz = b
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    n = math.sqrt(dx * dx + dy * dy + dz * dz)
+    if not n > TINY:
         return NAN
-    return math.degrees(math.acos(max(-1.0, min(1.0, d[1] / n))))
+    return math.degrees(math.acos(_unit_clip(dy / n)))
 
 
 def _flexion(a: Pt, b: Pt, c: Pt) -> float:
-    """180 - angle abc (0 = straight)."""
-    u = [x - y for x, y in zip(a, b, strict=False)]
-    v = [x - y for x, y in zip(c, b, strict=False)]
-    nu = math.sqrt(sum(x * x for x in u))
-    nv = math.sqrt(sum(x * x for x in v))
-    if not (nu > 1e-9 and nv > 1e-9):
+    """180 - angle abc (0 = straight). A zero dot product's sign (-0.0 or
+    0.0, which the order of its terms decides) does not matter: acos reads
+    both as pi/2."""
+    ax, ay, az = a
+    bx, by, bz = b
+    cx, cy, cz = c
+    ux, uy, uz = ax - bx, ay - by, az - bz
+    vx, vy, vz = cx - bx, cy - by, cz - bz
+    nu = math.sqrt(ux * ux + uy * uy + uz * uz)
+    nv = math.sqrt(vx * vx + vy * vy + vz * vz)
+    if not (nu > TINY and nv > TINY):
         return NAN
-    cos = sum(x * y for x, y in zip(u, v, strict=False)) / (nu * nv)
-    return 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+    cos = _unit_clip((ux * vx + uy * vy + uz * vz) / (nu * nv))
+    return 180.0 - math.degrees(math.acos(cos))
 
 
-def _length(a: Pt, b: Pt) -> float:
-    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b, strict=False)))
-
-
-def _mid(a: Pt, b: Pt) -> list[float]:
-    return [(x + y) / 2.0 for x, y in zip(a, b, strict=False)]
+def _mid(a: Pt, b: Pt) -> Pt:
+    ax, ay, az = a
+    bx, by, bz = b
+    return (ax + bx) / 2.0, (ay + by) / 2.0, (az + bz) / 2.0
 
 
 def _mins(values: Sequence[float]) -> tuple[float, float]:
@@ -149,33 +198,62 @@ def _mins(values: Sequence[float]) -> tuple[float, float]:
     return (min(ok), max(ok)) if ok else (NAN, NAN)
 
 
-def body_points(frame: PoseFrame, x_scale: float = 1.0) -> tuple[list[list[float] | None], bool]:
-    """Per landmark a point (None where not seen) and whether they are
-    world landmarks: the world landmarks when every trunk landmark has one,
-    else the 2D image points (x times the aspect times ``x_scale``)."""
-    vis = frame.visibility.tolist()
+def body_points(frame: PoseFrame, x_scale: float = 1.0) -> tuple[list[Pt | None], bool]:
+    """Per landmark a point (None where not seen, and for the landmarks no
+    feature reads) and whether they are world landmarks: the world
+    landmarks when every trunk landmark has one, else the 2D image points
+    (x times the aspect times ``x_scale``) with z = 0.0.
+
+    One set of 3D formulas then serves both, bit for bit what 2D formulas
+    give: a zero z adds +0.0 to sums of squares and dot products (at most
+    the sign of a zero dot product changes, see :func:`_flexion`), and a
+    2D long axis has z = 0.0 (:func:`long_axis`)."""
+    return _body_points(frame.visibility.tolist(), frame, x_scale)
+
+
+def _body_points(vis: list[float], frame: PoseFrame, x_scale: float) -> tuple[list[Pt | None], bool]:
+    """:func:`body_points` with the visibilities already read as floats
+    (read once per frame: the aspect estimate reads them too)."""
+    pts: list[Pt | None] = [None] * len(vis)
     world = frame.world
     if world is not None:
         w = world.tolist()
-        if all(vis[lm] > SEEN and math.isfinite(w[lm][0]) for lm in _TRUNK):
-            return [p if (vis[i] > SEEN and math.isfinite(p[0])) else None for i, p in enumerate(w)], True
+        if _trunk_seen(vis, w):
+            for lm in _BODY:
+                p = w[lm]
+                if vis[lm] > SEEN and math.isfinite(p[0]):
+                    pts[lm] = p
+            return pts, True
     sx = frame.aspect * x_scale
     xy = frame.xy.tolist()
-    return [[p[0] * sx, p[1]] if vis[i] > SEEN and math.isfinite(p[0]) else None for i, p in enumerate(xy)], False
+    for lm in _BODY:
+        x, y = xy[lm]
+        if vis[lm] > SEEN and math.isfinite(x):
+            pts[lm] = (x * sx, y, 0.0)
+    return pts, False
 
 
-def size_estimate(pts: Sequence[Sequence[float] | None], world: bool = False) -> float:
+def _trunk_seen(vis: list[float], world: list[list[float]]) -> bool:
+    """Every trunk landmark is seen and has a world point."""
+    for lm in _TRUNK:
+        if not (vis[lm] > SEEN and math.isfinite(world[lm][0])):
+            return False
+    return True
+
+
+def size_estimate(pts: Points, world: bool = False) -> float:
     """The body's stature in the points' unit from its segment lengths
     (length / its fraction of stature). In 2D the second largest estimate,
     so one mis-placed landmark cannot inflate it and a foreshortened
     segment does not shrink it; in 3D (nothing foreshortens, but depth
     noise lengthens) the median. NaN if under two segments."""
     est: list[float] = []
-    for sh, el, _wr, hp, kn, an in _SIDES:
-        for a, b, frac in ((sh, hp, TRUNK_FRAC), (hp, kn, THIGH_FRAC), (kn, an, SHANK_FRAC), (sh, el, UPPER_ARM_FRAC)):
-            pa, pb = pts[a], pts[b]
-            if pa is not None and pb is not None:
-                est.append(_length(pa, pb) / frac)
+    for a, b, frac in _SEGMENTS:
+        pa, pb = pts[a], pts[b]
+        if pa is not None and pb is not None:
+            ax, ay, az = pa
+            bx, by, bz = pb
+            est.append(math.sqrt((ax - bx) ** 2 + (ay - by) ** 2 + (az - bz) ** 2) / frac)
     if len(est) < 2:
         return NAN
     est.sort()
@@ -194,27 +272,38 @@ def features_of(frame: PoseFrame, stature: float, x_scale: float = 1.0) -> Postu
     return _features(frame.t, pts, world, stature)
 
 
-def floor_tilt(pts: Sequence[Sequence[float] | None], stature: float, max_tilt_deg: float = 30.0,
+def long_axis(pts: Points) -> tuple[float, float] | None:
+    """Unit horizontal direction (x, z) from the feet towards the head (2D:
+    (+-1, 0.0)); None without the hips and shoulders."""
+    ls, rs, lh, rh = pts[_LS], pts[_RS], pts[_LH], pts[_RH]
+    if ls is None or rs is None or lh is None or rh is None:
+        return None
+    head, tail = _mid(ls, rs), _mid(lh, rh)
+    dx = head[0] - tail[0]
+    dz = head[2] - tail[2]
+    n = math.hypot(dx, dz)
+    if not n > TINY:
+        return None
+    return dx / n, dz / n
+
+
+def floor_tilt(pts: Points, axis: tuple[float, float] | None, stature: float, max_tilt_deg: float = 30.0,
                min_span: float = 0.35) -> float:
-    """The floor's slope (deg) along the body's long axis, from the body's
-    own contacts: the lower support line of the points seen along that axis
-    (the lower convex hull, y down), the hull edge that spans the longest
-    stretch of the body. A body lying, planking or bridging rests on both
-    ends, so that edge is the floor, tilted by the camera's pitch (world
-    landmarks follow the camera) or roll (2D). NaN when no edge spans
-    ``min_span`` statures within ``max_tilt_deg`` (a standing body: only
-    its feet touch the floor)."""
-    axis = _long_axis(pts)
-    if axis is None or not stature > 1e-9:
+    """The floor's slope (deg) along the body's long axis (``axis``, from
+    :func:`long_axis`), from the body's own contacts: the lower support
+    line of the points seen along that axis (the lower convex hull, y
+    down), the hull edge that spans the longest stretch of the body. A body
+    lying, planking or bridging rests on both ends, so that edge is the
+    floor, tilted by the camera's pitch (world landmarks follow the camera)
+    or roll (2D). NaN when no edge spans ``min_span`` statures within
+    ``max_tilt_deg`` (a standing body: only its feet touch the floor)."""
+    if axis is None or not stature > TINY:
         return NAN
-    sy = sorted((_along(p, axis), p[1]) for lm in _FLOOR if (p := pts[lm]) is not None)
+    ax, az = axis
+    sy = sorted([(p[0] * ax + p[2] * az, p[1]) for lm in _FLOOR if (p := pts[lm]) is not None])
     if len(sy) < 3:
         return NAN
-    hull: list[tuple[float, float]] = []  # lower hull: the largest y (y down) from below
-    for q in sy:
-        while len(hull) >= 2 and _cross(hull[-2], hull[-1], q) >= 0.0:
-            hull.pop()
-        hull.append(q)
+    hull = _lower_hull(sy)
     best, best_span = NAN, min_span * stature
     limit = math.tan(math.radians(max_tilt_deg))
     for (s0, y0), (s1, y1) in itertools.pairwise(hull):
@@ -224,68 +313,57 @@ def floor_tilt(pts: Sequence[Sequence[float] | None], stature: float, max_tilt_d
     return best
 
 
-def _cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-    """z of (a - o) x (b - o) in (s, y) with y down: < 0 turns towards +y."""
-    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+def _lower_hull(sy: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The lower convex hull (the largest y, y down) of (s, y) points sorted
+    by s: a point is dropped while the turn to the next one is not towards
+    +y (the cross product of (a - o) and (q - o) is >= 0; NaN keeps it)."""
+    hull: list[tuple[float, float]] = []
+    for q in sy:
+        qs, qy = q
+        while len(hull) >= 2:
+            (s0, y0), (s1, y1) = hull[-2], hull[-1]
+            if not (s1 - s0) * (qy - y0) - (y1 - y0) * (qs - s0) >= 0.0:
+                break
+            hull.pop()
+        hull.append(q)
+    return hull
 
 
-def _long_axis(pts: Sequence[Sequence[float] | None]) -> tuple[float, float] | None:
-    """Unit horizontal direction (x, z) from the feet towards the head (2D:
-    (+-1, 0)); None without the hips and shoulders."""
-    ls, rs, lh, rh = (pts[lm] for lm in _TRUNK)
-    if ls is None or rs is None or lh is None or rh is None:
-        return None
-    head, tail = _mid(ls, rs), _mid(lh, rh)
-    dx = head[0] - tail[0]
-    dz = head[2] - tail[2] if len(head) > 2 else 0.0
-    n = math.hypot(dx, dz)
-    if not n > 1e-9:
-        return None
-    return dx / n, dz / n
-
-
-def _along(p: Sequence[float], axis: tuple[float, float]) -> float:
-    return p[0] * axis[0] + (p[2] * axis[1] if len(p) > 2 else 0.0)
-
-
-def level(pts: Sequence[Sequence[float] | None], tilt_deg: float) -> list[Sequence[float] | None]:
+def level(pts: Points, axis: tuple[float, float] | None, tilt_deg: float) -> list[Pt | None]:
     """The points rotated so that a floor sloping ``tilt_deg`` along the
-    body's long axis becomes level (about the horizontal axis across the
-    body)."""
-    axis = _long_axis(pts)
+    body's long axis (``axis``, from :func:`long_axis`) becomes level
+    (about the horizontal axis across the body). Only the landmarks the
+    features read are rotated (the others are None)."""
     if axis is None or not (math.isfinite(tilt_deg) and tilt_deg != 0.0):
         return list(pts)
     th = math.radians(tilt_deg)
     c, s = math.cos(th), math.sin(th)
     ax, az = axis
-    out: list[Sequence[float] | None] = []
-    for p in pts:
+    out: list[Pt | None] = [None] * len(pts)
+    for lm in _BODY:
+        p = pts[lm]
         if p is None:
-            out.append(None)
             continue
-        a = _along(p, axis)
-        y = p[1]
+        px, y, pz = p
+        a = px * ax + pz * az
         a2 = a * c + y * s
         y2 = -a * s + y * c
         da = a2 - a
-        if len(p) > 2:
-            out.append((p[0] + da * ax, y2, p[2] + da * az))
-        else:
-            out.append((p[0] + da * ax, y2))
+        out[lm] = (px + da * ax, y2, pz + da * az)
     return out
 
 
-def _features(t: float, pts: Sequence[Sequence[float] | None], world: bool, stature: float) -> Posture:
+def _features(t: float, pts: Points, world: bool, stature: float) -> Posture:
     nan = NAN
-    ls, rs, lh, rh = (pts[lm] for lm in _TRUNK)
+    ls, rs, lh, rh = pts[_LS], pts[_RS], pts[_LH], pts[_RH]
     if ls is None or rs is None or lh is None or rh is None:
-        return Posture(t, (nan,) * len(FEATURE_NAMES), world, stature)
+        return Posture(t, _UNMEASURED, world, stature)
     sh, hp = _mid(ls, rs), _mid(lh, rh)
     trunk_incl = 180.0 - _down_angle(hp, sh)
     thigh, shank, arm, knee, hipf, knee_y, ankle_y, wrist_y = [], [], [], [], [], [], [], []
     elbow, elbow_y, pushup = [], [], []
     for s_lm, e_lm, w_lm, h_lm, k_lm, a_lm in _SIDES:
-        s, e, w, h, k, a = (pts[lm] for lm in (s_lm, e_lm, w_lm, h_lm, k_lm, a_lm))
+        s, e, w, h, k, a = pts[s_lm], pts[e_lm], pts[w_lm], pts[h_lm], pts[k_lm], pts[a_lm]
         if h is not None and k is not None:
             thigh.append(_down_angle(h, k))
             knee_y.append(k[1])
@@ -306,12 +384,9 @@ def _features(t: float, pts: Sequence[Sequence[float] | None], world: bool, stat
             ankle_y.append(a[1])
         if w is not None:
             wrist_y.append(w[1])
-    floor = max((p[1] for lm in _FLOOR if (p := pts[lm]) is not None), default=nan)
-    scale = stature if stature > 1e-9 else nan
-
-    def height(y: float) -> float:
-        return (floor - y) / scale
-
+    floor_ys = [p[1] for lm in _FLOOR if (p := pts[lm]) is not None]
+    floor = max(floor_ys) if floor_ys else nan
+    scale = stature if stature > TINY else nan
     thigh_min, thigh_max = _mins(thigh)
     knee_min, knee_max = _mins(knee)
     hip_min, hip_max = _mins(hipf)
@@ -327,18 +402,18 @@ def _features(t: float, pts: Sequence[Sequence[float] | None], world: bool, stat
         min(arm) if arm else nan,
         max(arm) if arm else nan,
         min(elbow) if elbow else nan,
-        (floor - max(elbow_y)) / (floor - sh[1]) if elbow_y and floor - sh[1] > 1e-9 else nan,
+        (floor - max(elbow_y)) / (floor - sh[1]) if elbow_y and floor - sh[1] > TINY else nan,
         _mins(pushup)[0],
         knee_min,
         knee_max,
         hip_min,
         hip_max,
-        height(sh[1]),
-        height(hp[1]),
-        height(ky_top),
-        height(ay_hi),
-        height(ay_lo),
-        height(wy_low),
+        (floor - sh[1]) / scale,
+        (floor - hp[1]) / scale,
+        (floor - ky_top) / scale,
+        (floor - ay_hi) / scale,
+        (floor - ay_lo) / scale,
+        (floor - wy_low) / scale,
         (wy_low - knee_mean) / scale,
     )
     return Posture(t, values, world, stature)
@@ -347,12 +422,14 @@ def _features(t: float, pts: Sequence[Sequence[float] | None], world: bool, stat
 def aspect_segments(frame: PoseFrame) -> list[Segment]:
     """The near side's trunk, thigh, shank and upper arm as ``(dx, dy, r)``
     for :class:`AspectEstimator` (normalised image units)."""
-    vis = frame.visibility.tolist()
-    xy = frame.xy.tolist()
+    return _aspect_segments(frame.visibility.tolist(), frame.xy.tolist())
+
+
+def _aspect_segments(vis: list[float], xy: list[list[float]]) -> list[Segment]:
+    """:func:`aspect_segments` on the frame's arrays read as floats."""
     near = max(_SIDES, key=lambda s: sum(vis[lm] for lm in s))
-    sh, el, _wr, hp, kn, an = near
     out: list[Segment] = []
-    for a, b, frac in ((sh, hp, TRUNK_FRAC), (hp, kn, THIGH_FRAC), (kn, an, SHANK_FRAC), (sh, el, UPPER_ARM_FRAC)):
+    for a, b, frac in _side_segments(near):
         if vis[a] >= 0.5 and vis[b] >= 0.5:
             out.append((xy[b][0] - xy[a][0], xy[b][1] - xy[a][1], frac))
     return out
@@ -397,13 +474,16 @@ class FeatureExtractor:
         self._tilt_world: bool | None = None
 
     def update(self, frame: PoseFrame) -> Posture:
+        t = frame.t
+        vis = frame.visibility.tolist()
+        x_scale = 1.0
         if frame.aspect == 1.0:
-            self.x_scale = self._aspect.update(aspect_segments(frame))
-        pts, world = body_points(frame, self.x_scale if frame.aspect == 1.0 else 1.0)
-        est = size_estimate(pts, world)
-        size = self._hold(world, est, frame.t)
-        tilt = self._level(floor_tilt(pts, size), world, frame.t)
-        return _features(frame.t, level(pts, tilt), world, size)
+            self.x_scale = x_scale = self._aspect.update(_aspect_segments(vis, frame.xy.tolist()))
+        pts, world = _body_points(vis, frame, x_scale)
+        size = self._hold(world, size_estimate(pts, world), t)
+        axis = long_axis(pts)
+        tilt = self._level(floor_tilt(pts, axis, size), world, t)
+        return _features(t, level(pts, axis, tilt), world, size)
 
     def _level(self, tilt: float, world: bool, t: float) -> float:
         c = self.config

@@ -70,6 +70,32 @@ def matches(values: Sequence[float], rule: _Compiled, widen: bool = False) -> bo
     return bool(rule)
 
 
+_Bounds = tuple[tuple[int, float, float], ...]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A compiled rule as (feature index, lo, hi) triples, at its own bounds
+    and widened by its margins: both worked out once, not per frame and
+    bound (the same ``lo - margin`` and ``hi + margin``, so the same
+    floats)."""
+
+    bounds: _Bounds
+    widened: _Bounds
+
+    @classmethod
+    def of(cls, rule: _Compiled) -> _Rule:
+        return cls(tuple((i, lo, hi) for i, lo, hi, _m in rule),
+                   tuple((i, lo - m, hi + m) for i, lo, hi, m in rule))
+
+    def matches(self, values: Sequence[float], widen: bool) -> bool:
+        """:func:`matches` of the compiled rule."""
+        for i, lo, hi in self.widened if widen else self.bounds:
+            if not (lo <= values[i] <= hi):
+                return False
+        return bool(self.bounds)
+
+
 @dataclass(frozen=True)
 class RecognizerConfig:
     gap_tolerance_s: float = 0.4
@@ -116,8 +142,8 @@ class _Track:
     def __init__(self, name: str, spec: RecognitionSpec) -> None:
         self.name = name
         self.spec = spec
-        self.position = compile_bounds(spec.position)
-        self.rest = compile_bounds(spec.rest)
+        self.position = _Rule.of(compile_bounds(spec.position))
+        self.rest = _Rule.of(compile_bounds(spec.rest))
         self.reset()
 
     def reset(self) -> None:
@@ -131,8 +157,8 @@ class _Track:
 
     def step(self, values: Sequence[float], t: float, gap: float) -> None:
         active = math.isfinite(self.run_last) and t - self.run_last <= gap
-        self.in_pos = matches(values, self.position, widen=active)
-        self.in_rest = bool(self.rest) and matches(values, self.rest, widen=self.in_rest)
+        self.in_pos = self.position.matches(values, widen=active)
+        self.in_rest = bool(self.rest.bounds) and self.rest.matches(values, widen=self.in_rest)
         if self.in_pos:
             if not active:
                 self.run_start = t
@@ -212,7 +238,7 @@ class Recognizer:
         values = posture.values
         for tr in self.tracks:
             tr.step(values, t, gap)
-        in_position = tuple(tr.name for tr in self.tracks if tr.in_pos)
+        in_position = tuple([tr.name for tr in self.tracks if tr.in_pos])
         opened: SetSpan | None = None
         closed: SetSpan | None = None
         cur = self._by_name.get(self.current) if self.current is not None else None
