@@ -150,9 +150,10 @@ _UNMEASURED = (NAN,) * len(FEATURE_NAMES)
 
 
 # The geometry below runs a few dozen times per frame, so it is scalar math
-# on Python floats, with every operation in the order the straightforward
-# vector code had (results are bit for bit the same): sums of squares and
-# dot products add x, y, z left to right.
+# on Python floats, with every operation in the order the generator sums it
+# replaced had (bit for bit the same results on Python 3.11, whose sum()
+# adds floats left to right): sums of squares and dot products add x, y, z
+# left to right.
 def _unit_clip(c: float) -> float:
     """``max(-1.0, min(1.0, c))``, NaN included (it reads as 1.0)."""
     c = c if c < 1.0 else 1.0
@@ -314,18 +315,26 @@ def floor_tilt(pts: Points, axis: tuple[float, float] | None, stature: float, ma
 
 
 def _lower_hull(sy: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The lower convex hull (the largest y, y down) of (s, y) points sorted
-    by s: a point is dropped while the turn to the next one is not towards
-    +y (the cross product of (a - o) and (q - o) is >= 0; NaN keeps it)."""
-    hull: list[tuple[float, float]] = []
-    for q in sy:
+    """The lower convex hull (the largest y, y down) of three or more (s, y)
+    points sorted by s (Andrew's monotone chain): the last point is dropped
+    while the turn from the one before it to the next point is not towards
+    +y (cross product of (last - before) and (next - before) >= 0; NaN
+    keeps it). The last hull point is held in locals (s1, y1), off the
+    list: this loop is the costliest part of a frame's features."""
+    hull = [sy[0]]
+    last = sy[1]
+    s1, y1 = last
+    for q in sy[2:]:
         qs, qy = q
-        while len(hull) >= 2:
-            (s0, y0), (s1, y1) = hull[-2], hull[-1]
+        while hull:
+            s0, y0 = hull[-1]
             if not (s1 - s0) * (qy - y0) - (y1 - y0) * (qs - s0) >= 0.0:
                 break
-            hull.pop()
-        hull.append(q)
+            last = hull.pop()
+            s1, y1 = last
+        hull.append(last)
+        last, s1, y1 = q, qs, qy
+    hull.append(last)
     return hull
 
 
