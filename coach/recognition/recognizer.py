@@ -60,16 +60,6 @@ def compile_bounds(bounds: Iterable[Bound]) -> _Compiled:
     return tuple(out)
 
 
-def matches(values: Sequence[float], rule: _Compiled, widen: bool = False) -> bool:
-    """Every bound holds (NaN fails), each widened by its margin if ``widen``."""
-    for i, lo, hi, margin in rule:
-        v = values[i]
-        m = margin if widen else 0.0
-        if not (lo - m <= v <= hi + m):
-            return False
-    return bool(rule)
-
-
 _Bounds = tuple[tuple[int, float, float], ...]
 
 
@@ -89,7 +79,8 @@ class _Rule:
                    tuple((i, lo - m, hi + m) for i, lo, hi, m in rule))
 
     def matches(self, values: Sequence[float], widen: bool) -> bool:
-        """:func:`matches` of the compiled rule."""
+        """Every bound holds (NaN fails), each widened by its margin if
+        ``widen``; a rule without bounds never matches."""
         for i, lo, hi in self.widened if widen else self.bounds:
             if not (lo <= values[i] <= hi):
                 return False
