@@ -1,10 +1,14 @@
-"""``coach export SESSION|--all --format csv|json [--out FILE]``."""
+"""``coach export SESSION|--all --format csv|json [--out FILE]``.
+
+JSON also carries the person (every calibration and the profile), whichever
+sessions are exported; CSV holds the sessions only."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from coach.commands._store_args import add_db_arg, review
 from coach.errors import StoreError, UsageError
@@ -12,6 +16,7 @@ from coach.outfile import check_output, write_text
 from coach.store.db import Store
 from coach.store.export import FORMATS, export_text
 from coach.store.notes import Note, notes_for
+from coach.store.person import EMPTY_PERSON_JSON, person_json
 from coach.store.queries import reading, resolve_session, select_sessions, session_detail
 from coach.store.rows import SessionDetail
 
@@ -19,7 +24,8 @@ from coach.store.rows import SessionDetail
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="export sessions as CSV or JSON",
                        description="Export sessions. JSON holds everything (sets, reps/holds/lifts, fault "
-                                   "events, per-second metrics); CSV has one row per set, rep/hold/lift or "
+                                   "events, per-second metrics, notes, pose tracks) and, with any session, "
+                                   "your calibrations and profile; CSV has one row per set, rep/hold/lift or "
                                    "fault event, with a 'record' column saying which.")
     p.add_argument("session", metavar="SESSION", nargs="?", default=None,
                    help="session id from `coach history`, or 'last'")
@@ -47,21 +53,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = _format(args)
     check_output(args.out, "--out", StoreError)
 
-    def read(store: Store) -> tuple[list[SessionDetail], dict[int, Note]]:
+    Read = tuple[list[SessionDetail], dict[int, Note], dict[str, Any]]
+
+    def read(store: Store) -> Read:
         with reading(str(store.path)):
             if args.all:
                 ids = select_sessions(store.conn)
             else:
                 ids = [resolve_session(store.conn, args.session, str(store.path))]
-            return [session_detail(store.conn, i, with_track=fmt == "json") for i in ids], notes_for(store.conn, ids)
+            details = [session_detail(store.conn, i, with_track=fmt == "json") for i in ids]
+            return details, notes_for(store.conn, ids), person_json(store) if fmt == "json" else {}
 
-    def nothing() -> tuple[list[SessionDetail], dict[int, Note]]:
+    def nothing() -> Read:
         if args.session is not None:
             raise StoreError("no sessions recorded yet; nothing to export")
-        return [], {}
+        return [], {}, dict(EMPTY_PERSON_JSON)
 
-    details, notes = review(args, read, missing=nothing)
-    text = export_text(details, fmt, notes)
+    details, notes, person = review(args, read, missing=nothing)
+    text = export_text(details, fmt, notes, person)
     if args.out is None:
         sys.stdout.write(text)
         return 0

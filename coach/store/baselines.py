@@ -7,6 +7,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from coach.baseline import Baseline
@@ -29,20 +30,47 @@ def _row(r: tuple[Any, ...]) -> Baseline | None:
                     frames=int(r[5]), source=str(r[6] or ""), id=int(r[0]))
 
 
-_COLUMNS = "id, exercise, recorded_at, values_json, seconds, frames, source"
+@dataclass(frozen=True)
+class CalibrationRecord:
+    """A stored calibration and when it was forgotten (``coach calibrate
+    --forget``; None while it may be in use): what ``coach export`` carries."""
+
+    baseline: Baseline
+    retired_at: str | None = None
 
 
-def _rows(store: Store, where: str = "", params: tuple[Any, ...] = ()) -> list[Baseline]:
+_COLUMNS = "id, exercise, recorded_at, values_json, seconds, frames, source, retired_at"
+_ORDER = "ORDER BY recorded_at, id"
+"""Oldest first by when they were recorded (UTC ISO strings sort as times),
+so a calibration imported from another database (``coach import``) takes
+its place in time whatever id it got."""
+
+
+def _records(store: Store, where: str = "", params: tuple[Any, ...] = ()) -> list[CalibrationRecord]:
     """Readable calibrations matching ``where``, oldest first; none from a
     database older than calibrations that could not be upgraded (opened
     read-only: no ``baselines`` table)."""
     try:
-        rows = store.conn.execute(f"SELECT {_COLUMNS} FROM baselines {where} ORDER BY id", params).fetchall()
+        rows = store.conn.execute(f"SELECT {_COLUMNS} FROM baselines {where} {_ORDER}", params).fetchall()
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return []
         raise
-    return [b for b in (_row(r) for r in rows) if b is not None]
+    out = []
+    for r in rows:
+        b = _row(r)
+        if b is not None:
+            out.append(CalibrationRecord(b, None if r[7] is None else str(r[7])))
+    return out
+
+
+def _rows(store: Store, where: str = "", params: tuple[Any, ...] = ()) -> list[Baseline]:
+    return [rec.baseline for rec in _records(store, where, params)]
+
+
+def calibration_records(store: Store) -> list[CalibrationRecord]:
+    """Every readable calibration, forgotten ones too, oldest first."""
+    return _records(store)
 
 
 def save_baseline(store: Store, exercise: str, values: Mapping[str, float], seconds: float, frames: int,
@@ -63,7 +91,8 @@ def save_baseline(store: Store, exercise: str, values: Mapping[str, float], seco
 
 
 def current_baselines(store: Store) -> dict[str, Baseline]:
-    """Exercise -> its newest calibration that was not forgotten."""
+    """Exercise -> its newest calibration (by ``recorded_at``) that was not
+    forgotten."""
     return {b.exercise: b for b in _rows(store, "WHERE retired_at IS NULL")}
 
 

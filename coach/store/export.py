@@ -5,7 +5,9 @@ each session with its sets, and each set with its summary fields, items
 (reps/holds/lifts with measures), fault events, score history and the
 per-second rows with their metric aggregates; the pose track (``--keep-track``)
 and the session's note (``coach note``) too, so ``coach import`` restores it
-all.
+all. Given the person (:func:`coach.store.person.person_json`), the document
+also carries their calibrations (``baselines``) and profile (``profile``):
+they belong to the person, not to a session, so every JSON export has them.
 
 CSV: one row per record, the ``record`` column saying which: ``set`` (the
 set's summary), ``rep``/``hold``/``lift`` (one item, measures in ``m_*``
@@ -31,9 +33,11 @@ _BASE = ["session_id", "started_at", "status", "mode", "source", "set_index", "e
          "code", "faults", "top_fault", "score_formula", "provisional"]
 
 
-def to_json(sessions: Sequence[SessionDetail], notes: Mapping[int, Note] | None = None) -> str:
+def to_json(sessions: Sequence[SessionDetail], notes: Mapping[int, Note] | None = None,
+            person: Mapping[str, Any] | None = None) -> str:
     """Everything; ``notes`` (``coach note``) go in each session's ``note``
-    (``null`` without one)."""
+    (``null`` without one); ``person``'s keys (``baselines``, ``profile``)
+    follow ``sessions``."""
     out = []
     for s in sessions:
         obj = s.to_json(with_seconds=True)
@@ -42,7 +46,7 @@ def to_json(sessions: Sequence[SessionDetail], notes: Mapping[int, Note] | None 
             obj["note"] = None if note is None else {"pain": note.pain, "effort": note.effort, "text": note.text,
                                                      "noted_at": note.noted_at}
         out.append(obj)
-    doc = {"format": "coach-sessions", "version": EXPORT_VERSION, "sessions": out}
+    doc = {"format": "coach-sessions", "version": EXPORT_VERSION, "sessions": out, **(person or {})}
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -87,9 +91,11 @@ def to_csv(sessions: Sequence[SessionDetail]) -> str:
     return buf.getvalue()
 
 
-def export_text(sessions: Sequence[SessionDetail], fmt: str, notes: Mapping[int, Note] | None = None) -> str:
+def export_text(sessions: Sequence[SessionDetail], fmt: str, notes: Mapping[int, Note] | None = None,
+                person: Mapping[str, Any] | None = None) -> str:
+    """``person`` (calibrations and profile) goes in JSON only."""
     if fmt == "json":
-        return to_json(sessions, notes)
+        return to_json(sessions, notes, person)
     if fmt == "csv":
         return to_csv(sessions)
     raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")

@@ -4,6 +4,7 @@ the ``profile`` table."""
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass
 
 from coach.store.db import Store, now_iso, transaction
@@ -34,7 +35,14 @@ def check_height(height_m: float) -> float:
 
 
 def read_profile(store: Store) -> Profile:
-    row = store.conn.execute("SELECT name, height_m, updated_at FROM profile WHERE id = 1").fetchone()
+    """The profile; empty without one (also in a database older than the
+    profile that could not be upgraded: opened read-only, no table)."""
+    try:
+        row = store.conn.execute("SELECT name, height_m, updated_at FROM profile WHERE id = 1").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return Profile()
+        raise
     if row is None:
         return Profile()
     return Profile(row[0], None if row[1] is None else float(row[1]), row[2])

@@ -7,7 +7,9 @@ notes (``coach note``) and pose tracks included.
 Sessions are matched by ``uid``, so importing a file twice adds nothing
 the second time. An export made before schema version 3 has no ``uid``;
 the same formula migration 3 used (:func:`coach.store.schema.legacy_uid`)
-gives it one. The whole file is imported in one transaction, or nothing.
+gives it one. The person's calibrations and profile (the file's
+``baselines`` and ``profile`` keys, :mod:`coach.store.person`) come in the
+same transaction: the whole file is imported, or nothing.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import binascii
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coach.errors import InputError
 from coach.store.db import Store, transaction
 from coach.store.export import EXPORT_VERSION
+from coach.store.person import PersonData, PersonResult, import_person, read_person
 from coach.store.schema import legacy_uid
 
 FORMAT = "coach-sessions"
@@ -36,10 +39,26 @@ class ImportResult:
     """Sessions already in the database (same uid): skipped."""
     renumbered: int
     """Imported sessions whose id was taken and that got a new one."""
+    person: PersonResult = field(default_factory=PersonResult)
+    """What became of the file's calibrations and profile."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A ``coach export --format json`` file, checked."""
+
+    sessions: list[Mapping[str, Any]]
+    person: PersonData
 
 
 def read_export(path: Path) -> list[Mapping[str, Any]]:
     """The sessions of an export file; InputError if it is not one."""
+    return read_export_file(path).sessions
+
+
+def read_export_file(path: Path) -> ExportFile:
+    """An export file's sessions and person; InputError if it is not one,
+    or if its calibrations or profile are malformed."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -57,7 +76,11 @@ def read_export(path: Path) -> list[Mapping[str, Any]]:
     sessions = doc.get("sessions")
     if not isinstance(sessions, list) or not all(isinstance(s, dict) for s in sessions):
         raise InputError(f"{path}: \"sessions\" must be a list of sessions")
-    return sessions
+    try:
+        person = read_person(doc)
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}; nothing was imported") from None
+    return ExportFile(sessions, person)
 
 
 def session_uid(s: Mapping[str, Any]) -> str:
@@ -142,9 +165,12 @@ def _insert_set(conn: sqlite3.Connection, session_id: int, st: Mapping[str, Any]
     )
 
 
-def import_sessions(store: Store, sessions: list[Mapping[str, Any]], label: str) -> ImportResult:
-    """Add the sessions not in the database yet, in one transaction."""
+def import_sessions(store: Store, sessions: list[Mapping[str, Any]], label: str,
+                    person: PersonData | None = None) -> ImportResult:
+    """Add the sessions not in the database yet, and the ``person``'s
+    calibrations and profile, in one transaction."""
     imported = present = renumbered = 0
+    person_result = PersonResult()
     try:
         with transaction(store.conn) as conn:
             for s in sessions:
@@ -162,6 +188,12 @@ def import_sessions(store: Store, sessions: list[Mapping[str, Any]], label: str)
                                  (session_id, note.get("pain"), note.get("effort"), note.get("text"),
                                   note["noted_at"]))
                 imported += 1
+            if person is not None:
+                try:
+                    person_result = import_person(conn, person, label)
+                except sqlite3.IntegrityError as exc:
+                    raise InputError(f"{label}: a calibration or the profile does not fit the database ({exc}); "
+                                     "nothing was imported") from None
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         number = imported + present + 1
         raise InputError(f"{label}: session {number} is incomplete or malformed ({type(exc).__name__}: {exc}); "
@@ -170,4 +202,4 @@ def import_sessions(store: Store, sessions: list[Mapping[str, Any]], label: str)
         number = imported + present + 1
         raise InputError(f"{label}: session {number} does not fit the database ({exc}); nothing was imported") \
             from None
-    return ImportResult(imported, present, renumbered)
+    return ImportResult(imported, present, renumbered, person_result)
