@@ -113,6 +113,8 @@ def test_round_trip_is_exact_and_a_second_import_adds_nothing(source: dict[str, 
     assert "imported 1 session(s)" in first.stdout
     assert "calibrations: 2 added, 0 already in the database" in first.stdout
     assert "profile: name and height set" in first.stdout and first.stderr == ""
+    run("export", "--all", "--out", again, db_path=other, check=True)
+    assert again.read_bytes() == source["export"].read_bytes()
     twice = run("import", source["export"], db_path=other, check=True)
     assert "imported 0 session(s)" in twice.stdout
     assert "calibrations: 0 added, 2 already in the database" in twice.stdout and "profile:" not in twice.stdout
@@ -253,6 +255,20 @@ def test_a_forgotten_calibration_in_the_file_is_forgotten_here_too(tmp_path: Pat
         assert (first.added, first.present, first.retired) == (0, 1, 1)
         assert (second.added, second.present, second.retired) == (0, 1, 0)
         assert current_baselines(store) == {}
+        assert person_json(store)["baselines"] == doc["baselines"]
+
+
+def test_identical_calibrations_are_each_matched_once(tmp_path: Path) -> None:
+    """Two runs of the same track within a second: two rows, both carried."""
+    with open_store(tmp_path / "a.db") as store:
+        for _ in range(2):
+            save_baseline(store, "plank", {"hip_offset": -0.1}, 5.0, 150, "good.csv")
+        doc = person_json(store)
+    doc["baselines"][1]["recorded_at"] = doc["baselines"][0]["recorded_at"]
+    with open_store(tmp_path / "b.db") as store:
+        first = import_person(store.conn, read_person(doc), "e.json")
+        second = import_person(store.conn, read_person(doc), "e.json")
+        assert (first.added, first.present, second.added, second.present) == (2, 0, 0, 2)
         assert person_json(store)["baselines"] == doc["baselines"]
 
 

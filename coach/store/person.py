@@ -13,8 +13,9 @@ them, whichever sessions it holds (docs/formats.md, "Export"):
 Import rules (:func:`import_person`, inside the sessions' transaction):
 
 * a calibration is already there when one with the same exercise,
-  ``recorded_at`` and values is (ids differ between databases); else it is
-  added, with its id when that is free. A forgotten one in the file
+  ``recorded_at`` and values is (ids differ between databases; each row
+  here matches one entry of the file); else it is added, with its id when
+  that is free. A forgotten one in the file
   forgets the matching one here too (forgetting is never undone).
 * the profile: a field (name, height) the database does not have is taken
   from the file; one it has with another value is kept, and said in a
@@ -186,9 +187,10 @@ def _free(conn: sqlite3.Connection, wanted: int | None) -> int | None:
     return wanted
 
 
-def _existing(conn: sqlite3.Connection) -> dict[tuple[str, str, str], tuple[int, bool]]:
-    """Key -> (id, forgotten) of the calibrations already here."""
-    out: dict[tuple[str, str, str], tuple[int, bool]] = {}
+def _existing(conn: sqlite3.Connection) -> dict[tuple[str, str, str], list[tuple[int, bool]]]:
+    """Key -> (id, forgotten) of each calibration already here, oldest id
+    first (two identical calibrations are two rows, each matched once)."""
+    out: dict[tuple[str, str, str], list[tuple[int, bool]]] = {}
     for rid, exercise, recorded_at, values_json, retired_at in conn.execute(
             "SELECT id, exercise, recorded_at, values_json, retired_at FROM baselines ORDER BY id"):
         try:
@@ -196,29 +198,27 @@ def _existing(conn: sqlite3.Connection) -> dict[tuple[str, str, str], tuple[int,
             key = (str(exercise), str(recorded_at), _values_text(values))
         except (TypeError, ValueError, AttributeError):
             continue  # a damaged row matches nothing
-        out.setdefault(key, (int(rid), retired_at is not None))
+        out.setdefault(key, []).append((int(rid), retired_at is not None))
     return out
 
 
 def _import_calibrations(conn: sqlite3.Connection, calibrations: tuple[Calibration, ...]) -> tuple[int, int, int]:
-    existing = _existing(conn)
+    unmatched = _existing(conn)
     added = present = retired = 0
     for c in calibrations:
-        here = existing.get(c.key())
-        if here is not None:
+        here = unmatched.get(c.key())
+        if here:
             present += 1
-            rid, forgotten = here
+            rid, forgotten = here.pop(0)
             if c.retired_at is not None and not forgotten:
                 conn.execute("UPDATE baselines SET retired_at = ? WHERE id = ?", (c.retired_at, rid))
-                existing[c.key()] = (rid, True)
                 retired += 1
             continue
-        cur = conn.execute(
+        conn.execute(
             "INSERT INTO baselines (id, exercise, recorded_at, values_json, seconds, frames, source, retired_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (_free(conn, c.id), c.exercise, c.recorded_at, _values_text(c.values), c.seconds, c.frames, c.source,
              c.retired_at))
-        existing[c.key()] = (int(cur.lastrowid or 0), c.retired_at is not None)
         added += 1
     return added, present, retired
 
