@@ -90,7 +90,8 @@ def _stderr_lines(proc: Proc) -> list[str]:
     return [ln for ln in proc.stderr.splitlines() if ln.strip()]
 
 
-def test_the_export_carries_every_calibration_and_the_profile(source: dict[str, Path], run: Run) -> None:
+def test_the_export_carries_every_calibration_and_the_profile(source: dict[str, Path], run: Run,
+                                                               tmp_path: Path) -> None:
     doc = _doc(source["export"])
     assert (doc["format"], doc["version"], len(doc["sessions"])) == ("coach-sessions", 1, 1)
     first, second = doc["baselines"]
@@ -101,6 +102,8 @@ def test_the_export_carries_every_calibration_and_the_profile(source: dict[str, 
     one = run("export", "last", "--format", "json", db_path=source["db"], check=True)
     single = json.loads(one.stdout)
     assert single["baselines"] == doc["baselines"] and single["profile"] == doc["profile"]
+    told = run("export", "--all", "--out", tmp_path / "e.json", db_path=source["db"], check=True)
+    assert "exported 1 session(s), 2 calibration(s) and the profile to" in told.stderr
     # CSV is unchanged: sessions only
     csv_text = run("export", "--all", "--format", "csv", db_path=source["db"], check=True).stdout
     assert "retired_at" not in csv_text and "height_m" not in csv_text

@@ -16,7 +16,7 @@ from coach.outfile import check_output, write_text
 from coach.store.db import Store
 from coach.store.export import FORMATS, export_text
 from coach.store.notes import Note, notes_for
-from coach.store.person import EMPTY_PERSON_JSON, person_json
+from coach.store.person import BASELINES_KEY, EMPTY_PERSON_JSON, PROFILE_KEY, person_json
 from coach.store.queries import reading, resolve_session, select_sessions, session_detail
 from coach.store.rows import SessionDetail
 
@@ -75,5 +75,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     write_text(args.out, text, StoreError)
-    print(f"exported {len(details)} session(s) to {args.out}", file=sys.stderr)
+    parts = [f"{len(details)} session(s)"]
+    if fmt == "json":
+        parts.append(f"{len(person[BASELINES_KEY])} calibration(s)")
+        if person[PROFILE_KEY] is not None:
+            parts.append("the profile")
+    what = " and ".join(parts) if len(parts) < 3 else f"{parts[0]}, {parts[1]} and {parts[2]}"
+    print(f"exported {what} to {args.out}", file=sys.stderr)
     return 0
