@@ -38,6 +38,13 @@ from coach.store.profile import Profile, check_height, read_profile
 
 BASELINES_KEY = "baselines"
 PROFILE_KEY = "profile"
+SHOWN_CHARS = 60
+"""How much of a malformed value an error message quotes."""
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ EMPTY_PERSON_JSON: dict[str, Any] = {BASELINES_KEY: [], PROFILE_KEY: None}
 def _number(raw: Mapping[str, Any], key: str) -> float:
     v = raw.get(key)
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise ValueError(f"{key!r} must be a number, got {v!r}")
+        raise ValueError(f"{key!r} must be a number, got {_show(v)}")
     return float(v)
 
 
@@ -122,24 +129,24 @@ def _text(raw: Mapping[str, Any], key: str, *, optional: bool = False, empty: bo
     if v is None and optional:
         return None
     if not isinstance(v, str) or not (v or empty):
-        raise ValueError(f"{key!r} must be {'text or null' if optional else 'text'}, got {v!r}")
+        raise ValueError(f"{key!r} must be {'text or null' if optional else 'text'}, got {_show(v)}")
     return v
 
 
 def _calibration(raw: Any) -> Calibration:
     if not isinstance(raw, dict):
-        raise ValueError(f"not an object: {raw!r}")
+        raise ValueError(f"not an object: {_show(raw)}")
     values = raw.get("values")
     if not isinstance(values, dict) or not values:
-        raise ValueError(f"'values' must be an object of measures, got {values!r}")
+        raise ValueError(f"'values' must be an object of measures, got {_show(values)}")
     clean = {str(k): _number(values, k) for k in values}
     seconds = _number(raw, "seconds")
     frames = raw.get("frames")
     if isinstance(frames, bool) or not isinstance(frames, int) or frames <= 0 or not seconds > 0:
-        raise ValueError(f"'seconds' and 'frames' must be positive, got {seconds!r} and {frames!r}")
+        raise ValueError(f"'seconds' and 'frames' must be positive, got {_show(seconds)} and {_show(frames)}")
     wanted = raw.get("id")
     if wanted is not None and (isinstance(wanted, bool) or not isinstance(wanted, int)):
-        raise ValueError(f"'id' must be a whole number or null, got {wanted!r}")
+        raise ValueError(f"'id' must be a whole number or null, got {_show(wanted)}")
     return Calibration(exercise=str(_text(raw, "exercise")), recorded_at=str(_text(raw, "recorded_at")),
                        values=clean, seconds=seconds, frames=frames, source=str(_text(raw, "source", empty=True)),
                        retired_at=_text(raw, "retired_at", optional=True), id=wanted)
@@ -149,7 +156,7 @@ def _profile(raw: Any) -> Profile | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ValueError(f"must be an object or null, got {raw!r}")
+        raise ValueError(f"must be an object or null, got {_show(raw)}")
     height = raw.get("height_m")
     return Profile(name=_text(raw, "name", optional=True, empty=True),
                    height_m=None if height is None else check_height(_number(raw, "height_m")),
