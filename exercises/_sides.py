@@ -58,20 +58,55 @@ class AspectGuess:
 # --------------------------------------------------------------------------
 # side choice with stickiness
 # --------------------------------------------------------------------------
-class SideSelector:
-    """The body side nearer the camera, judged from a running visibility
-    score per side (plus a small bonus for being nearer in MediaPipe z, as
-    :func:`coach.geometry.side_score`), switching only when the other side is
-    clearly better. Starts from the first frame's best side, so a short clip
-    is judged from its first frame on."""
+NEAR_BONUS = 0.1
+"""At most this much (on a 0..1 mean visibility) is added to the side
+nearer the camera and taken from the other: visibility alone cannot tell
+the near side when MediaPipe sees both joints well."""
+NEAR_BONUS_SLOPE = 4.0
+"""The bonus is ``NEAR_BONUS * tanh(NEAR_BONUS_SLOPE * dz)`` for a depth
+difference ``dz`` (MediaPipe z, image widths): half of it at dz ~0.14, a
+near side clearly ahead, and never more than ``NEAR_BONUS``."""
 
-    def __init__(self, joints: Sequence[str], tau_s: float, margin: float) -> None:
+
+class SideScorer:
+    """Each side's score in one frame: the mean visibility of its ``joints``
+    plus a bonus for being nearer the camera in MediaPipe z (none when a
+    depth is unknown). Shared by the floor exercises' :class:`SideSelector`
+    and the lift."""
+
+    def __init__(self, joints: Sequence[str]) -> None:
         if len(joints) < 2:
             raise ValueError("a side is scored from two joints or more")
         self._n = len(joints)
         # one C call picks a side's values (a tuple) from a list on the
-        # per-frame path; summed left to right as before: the same floats
+        # per-frame path; summed left to right, as a loop would
         self._pick = {s: itemgetter(*(int(sided(s, j)) for j in joints)) for s in SIDES}
+
+    def __call__(self, vis: list[float], z: list[float]) -> dict[Side, float]:
+        """Side -> score, from a frame's visibilities and depths as lists."""
+        out: dict[Side, float] = {}
+        zmean: dict[Side, float] = {}
+        n = self._n
+        for s in SIDES:
+            pick = self._pick[s]
+            out[s] = sum(pick(vis)) / n
+            zmean[s] = sum(pick(z)) / n
+        dz = zmean["right"] - zmean["left"]  # > 0: left nearer the camera
+        if math.isfinite(dz):
+            bonus = NEAR_BONUS * math.tanh(NEAR_BONUS_SLOPE * dz)
+            out["left"] += bonus
+            out["right"] -= bonus
+        return out
+
+
+class SideSelector:
+    """The body side nearer the camera, judged from a running
+    :class:`SideScorer` score per side, switching only when the other side
+    is clearly better. Starts from the first frame's best side, so a short
+    clip is judged from its first frame on."""
+
+    def __init__(self, joints: Sequence[str], tau_s: float, margin: float) -> None:
+        self._score = SideScorer(joints)
         self.tau_s = tau_s
         self.margin = margin
         self.reset()
@@ -81,25 +116,10 @@ class SideSelector:
         self._ema: dict[Side, float] | None = None
         self._t: float | None = None
 
-    def _scores(self, view: View) -> dict[Side, float]:
-        out: dict[Side, float] = {}
-        zmean: dict[Side, float] = {}
-        n = self._n
-        for s in SIDES:
-            pick = self._pick[s]
-            out[s] = sum(pick(view.v)) / n
-            zmean[s] = sum(pick(view.z)) / n
-        dz = zmean["right"] - zmean["left"]  # > 0: left nearer the camera
-        if math.isfinite(dz):
-            bonus = 0.1 * math.tanh(4.0 * dz)
-            out["left"] += bonus
-            out["right"] -= bonus
-        return out
-
     def update(self, view: View, t: float, usable: Mapping[Side, bool] | None = None) -> Side:
         """``usable`` says which sides have all their key joints seen now; a
         side that is unusable while the other is usable is left at once."""
-        sc = self._scores(view)
+        sc = self._score(view.v, view.z)
         if self._ema is None or self._t is None:
             self._ema = dict(sc)
             self.side = "left" if sc["left"] >= sc["right"] else "right"

@@ -16,6 +16,7 @@ from coach.pose import PoseFrame
 from coach.registry import register
 from coach.spec import ExerciseSpec
 from exercises._base import AnalyzerBase, fault_landmarks
+from exercises._sides import SideScorer
 from exercises.lift import measures as m
 from exercises.lift.config import (
     ASCENDING,
@@ -47,10 +48,12 @@ from exercises.lift.state import (
     _LiftTrack,
     _Measures,
     _quantile,
-    _side_score,
     _SlidingMax,
     _TimedMedian,
 )
+
+_SIDE_SCORE = SideScorer(("shoulder", "hip", "knee", "ankle"))
+"""The near side's evidence, as the floor exercises score it."""
 
 
 @register(SPEC)
@@ -292,7 +295,8 @@ class LiftAnalyzer(LiftMeasuring, AnalyzerBase):
         if self._track is not None:
             return self._side
         cur, oth = self._side, other_side(self._side)
-        if _side_score(f, oth) > _side_score(f, cur) + self.config.side_switch_margin:
+        score = _SIDE_SCORE(f.vis, f.z)
+        if score[oth] > score[cur] + self.config.side_switch_margin:
             self._side = oth
         return self._side
 

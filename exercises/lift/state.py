@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from coach import geometry as geo
-from coach.landmarks import SIDES, Landmark, Side, other_side, sided
+from coach.landmarks import Landmark, Side
 from coach.pose import PoseFrame
 
 # -- per-frame measurement ---------------------------------------------------------
@@ -39,20 +38,6 @@ class _Frame:
 
     def seen(self, lm: Landmark, threshold: float) -> bool:
         return self.vis[lm] >= threshold and geo.point_ok(self.pts[lm])
-
-
-_SCORE_JOINTS = ("shoulder", "hip", "knee", "ankle")
-_PICK = {s: itemgetter(*(int(sided(s, j)) for j in _SCORE_JOINTS)) for s in SIDES}
-"""Each side's score joints, picked from a frame's lists in one C call
-(per-frame path; the sums run left to right as a loop's would)."""
-
-
-def _side_score(f: _Frame, side: Side) -> float:
-    mine, other = _PICK[side], _PICK[other_side(side)]
-    n = len(_SCORE_JOINTS)
-    vis = sum(mine(f.vis)) / n
-    dz = sum(other(f.z)) / n - sum(mine(f.z)) / n
-    return vis + (0.1 * math.tanh(4.0 * dz) if math.isfinite(dz) else 0.0)
 
 
 @dataclass(slots=True)
