@@ -25,7 +25,7 @@ from coach.store.queries import select_sessions, session_detail
 from coach.store.recover import check_database, recover_database
 from coach.store.salvage import copy_cells, shapes
 from coach.store.schema import MIGRATIONS, legacy_uid, migrate
-from coach.store.transfer import import_sessions, read_export
+from coach.store.transfer import import_sessions, read_export_file
 
 
 def _tables(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
@@ -127,7 +127,7 @@ def test_a_version_1_database_is_migrated_and_imports_idempotently(tmp_path: Pat
     export = tmp_path / "old.json"
     export.write_text(json.dumps(doc))
     with open_store(old) as store:
-        result = import_sessions(store, read_export(export), str(export))
+        result = import_sessions(store, read_export_file(export).sessions, str(export))
     assert (result.imported, result.present) == (0, 1)
 
 

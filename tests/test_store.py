@@ -650,7 +650,7 @@ def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path) -> None:
 def test_the_models_a_session_used_are_stored_as_they_change_and_survive_export_import(tmp_path: Path) -> None:
     """``sessions.models`` follows the live coach's switch to lite mid-set
     (written with every commit), and export -> import keeps it."""
-    from coach.store.transfer import import_sessions, read_export
+    from coach.store.transfer import import_sessions, read_export_file
 
     db = tmp_path / "a.db"
     clock = FakeClock()
@@ -676,7 +676,7 @@ def test_the_models_a_session_used_are_stored_as_they_change_and_survive_export_
     export = tmp_path / "e.json"
     export.write_text(text)
     with open_store(tmp_path / "b.db") as store:
-        import_sessions(store, read_export(export), str(export))
+        import_sessions(store, read_export_file(export).sessions, str(export))
         assert store.conn.execute("SELECT models FROM sessions").fetchone()[0] == both
     # a session without a model (a pose track) stores NULL
     rec = SessionRecorder(open_store(db), exercise="plank", source="t.csv", target=None, mode="analyze")

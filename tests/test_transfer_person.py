@@ -23,7 +23,7 @@ from fs_helpers import checkpointed, read_only
 from coach.posetrack import write_pose_track
 from coach.store.baselines import current_baselines, save_baseline
 from coach.store.db import Store, open_store
-from coach.store.person import PersonData, import_person, person_json, read_person
+from coach.store.person import PersonData, import_person, person_json, person_of_export
 from coach.store.profile import read_profile
 from coach.store.schema import MIGRATIONS, migrate
 from coach.synth.noise import NoiseConfig
@@ -251,7 +251,7 @@ def test_a_forgotten_calibration_in_the_file_is_forgotten_here_too(tmp_path: Pat
         save_baseline(store, "plank", {"hip_offset": -0.1}, 5.0, 150, "good.csv")
         doc = person_json(store)
     doc["baselines"][0]["retired_at"] = "2026-12-01T10:00:00+00:00"
-    person = read_person(doc)
+    person = person_of_export(doc)
     with open_store(tmp_path / "a.db") as store:
         first = import_person(store.conn, person, "e.json")
         second = import_person(store.conn, person, "e.json")
@@ -269,8 +269,8 @@ def test_identical_calibrations_are_each_matched_once(tmp_path: Path) -> None:
         doc = person_json(store)
     doc["baselines"][1]["recorded_at"] = doc["baselines"][0]["recorded_at"]
     with open_store(tmp_path / "b.db") as store:
-        first = import_person(store.conn, read_person(doc), "e.json")
-        second = import_person(store.conn, read_person(doc), "e.json")
+        first = import_person(store.conn, person_of_export(doc), "e.json")
+        second = import_person(store.conn, person_of_export(doc), "e.json")
         assert (first.added, first.present, second.added, second.present) == (2, 0, 0, 2)
         assert person_json(store)["baselines"] == doc["baselines"]
 
@@ -281,7 +281,7 @@ def test_an_older_calibration_imported_later_does_not_become_the_current_one(tmp
            "seconds": 5.0, "frames": 150, "source": "old.csv", "retired_at": None}
     with open_store(tmp_path / "a.db") as store:
         mine = save_baseline(store, "plank", {"hip_offset": -0.1}, 5.0, 150, "new.csv")
-        result = import_person(store.conn, read_person({"baselines": [old]}), "e.json")
+        result = import_person(store.conn, person_of_export({"baselines": [old]}), "e.json")
         assert result.added == 1
         ids = [b["id"] for b in person_json(store)["baselines"]]
         assert current_baselines(store)["plank"].id == mine.id

@@ -163,7 +163,7 @@ def _profile(raw: Any) -> Profile | None:
                    updated_at=_text(raw, "updated_at"))
 
 
-def read_person(doc: Mapping[str, Any]) -> PersonData:
+def person_of_export(doc: Mapping[str, Any]) -> PersonData:
     """The person's part of an export document; ValueError naming the
     entry when it is malformed."""
     calibrations = None

@@ -26,7 +26,7 @@ from typing import Any
 from coach.errors import InputError
 from coach.store.db import Store, transaction
 from coach.store.export import EXPORT_VERSION
-from coach.store.person import PersonData, PersonResult, import_person, read_person
+from coach.store.person import PersonData, PersonResult, import_person, person_of_export
 from coach.store.schema import legacy_uid
 
 FORMAT = "coach-sessions"
@@ -51,11 +51,6 @@ class ExportFile:
     person: PersonData
 
 
-def read_export(path: Path) -> list[Mapping[str, Any]]:
-    """The sessions of an export file; InputError if it is not one."""
-    return read_export_file(path).sessions
-
-
 def read_export_file(path: Path) -> ExportFile:
     """An export file's sessions and person; InputError if it is not one,
     or if its calibrations or profile are malformed."""
@@ -77,7 +72,7 @@ def read_export_file(path: Path) -> ExportFile:
     if not isinstance(sessions, list) or not all(isinstance(s, dict) for s in sessions):
         raise InputError(f"{path}: \"sessions\" must be a list of sessions")
     try:
-        person = read_person(doc)
+        person = person_of_export(doc)
     except ValueError as exc:
         raise InputError(f"{path}: {exc}; nothing was imported") from None
     return ExportFile(sessions, person)
